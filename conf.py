@@ -1,0 +1,77 @@
+"""Sphinx configuration of the annotated reader: US–Japan relations in the Trump era."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).parent
+sys.path.insert(0, str(HERE / "src"))  # the extension, also when not installed
+
+project = "US–Japan Relations in the Trump Era: An Annotated Reader"
+author = "The Annotated Reader editors"
+copyright = "2026, the editors; source texts © their authors and publishers"
+language = "en"
+
+extensions = [
+    "myst_parser",
+    "sphinx_design",
+    "sphinxcontrib.bibtex",
+    "annotated_reader",
+]
+
+myst_enable_extensions = ["colon_fence", "deflist", "fieldlist"]
+myst_heading_anchors = 3
+# The sources are reproduced verbatim: no curly-quote or dash substitution.
+smartquotes = False
+
+exclude_patterns = [
+    "_build",
+    ".venv",
+    ".scratch",
+    "**/.pytest_cache",
+    "tests",
+    "benchmarks",
+    "src",
+    "sources/raw",
+    "sources/captures",
+    "README.md",
+    "AUTHORING.md",
+]
+
+bibtex_bibfiles = ["references.bib"]
+bibtex_reference_style = "author_year"
+bibtex_default_style = "plain"
+
+# -- HTML ----------------------------------------------------------------------
+
+html_theme = "sphinx_book_theme"
+html_title = "US–Japan Relations in the Trump Era"
+html_static_path: list[str] = []
+html_theme_options = {
+    "show_toc_level": 2,
+    "use_download_button": False,
+    "use_fullscreen_button": False,
+    "secondary_sidebar_items": {"sources/*": []},
+}
+html_last_updated_fmt = None
+
+# -- LaTeX (xelatex) ------------------------------------------------------------
+
+latex_engine = "xelatex"
+latex_use_xindy = False
+latex_show_urls = "no"
+latex_elements = {
+    "papersize": "a4paper",
+    "pointsize": "11pt",
+    # A wide outer margin for the notes; paragraph numbers use the inner one.
+    "sphinxsetup": "hmargin={24mm,70mm}, vmargin={24mm,26mm}, marginpar=52mm",
+    "fontpkg": r"""
+\setmainfont{TeX Gyre Pagella}
+\setsansfont{TeX Gyre Heros}[Scale=MatchLowercase]
+\setmonofont{DejaVu Sans Mono}[Scale=0.85]
+""",
+    "makeindex": "",
+    "printindex": "",
+    "preamble": r"\setlength{\marginparsep}{6mm}",
+}

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the PDF build and the tests need: TeX Live with
+# xelatex, latexmk, the fonts the LaTeX preamble names, poppler (pdftotext,
+# pdftoppm) and Chromium for the browser tests. The HTML build needs none of them.
+set -euo pipefail
+
+packages=(
+  texlive-xetex texlive-latex-recommended texlive-latex-extra
+  texlive-fonts-recommended tex-gyre lmodern latexmk
+  fonts-dejavu-core fonts-freefont-otf
+  poppler-utils chromium chromium-driver
+)
+
+missing=()
+for pkg in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "error: cannot install system packages here (no apt-get)." >&2
+  echo "Install these with your package manager, then run make again: ${missing[*]}" >&2
+  exit 1
+fi
+if [ "$(id -u)" -eq 0 ]; then
+  sudo=()
+elif command -v sudo >/dev/null 2>&1; then
+  sudo=(sudo)
+else
+  echo "error: installing ${missing[*]} needs root; run: sudo apt-get install ${missing[*]}" >&2
+  exit 1
+fi
+
+echo "Installing Debian packages: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq
+if ! "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"; then
+  echo "error: apt-get could not install: ${missing[*]}" >&2
+  exit 1
+fi

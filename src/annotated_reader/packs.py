@@ -1,0 +1,142 @@
+"""Briefing packs: ``packs.toml`` names what each PDF contains; the extension
+derives ``latex_documents`` from it, and the ``{briefing-pack}`` directive on
+each pack's start page lists the contents (HTML) or inlines them (LaTeX)."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.util.docutils import SphinxDirective
+
+from .diagnostics import Warn, warn
+
+
+@dataclass(frozen=True)
+class Pack:
+    slug: str
+    title: str
+    subtitle: str
+    contents: tuple[str, ...]
+
+    @property
+    def start(self) -> str:
+        return f"packs/{self.slug}"
+
+
+def packs_of(srcdir: str | Path, config: Config) -> dict[str, Pack]:
+    """The packs of ``packs.toml`` (a path relative to the source directory)."""
+    path = Path(srcdir, config.annotated_reader_packs)
+    return _load_packs(str(path), path.stat().st_mtime if path.is_file() else 0.0)
+
+
+@lru_cache(maxsize=4)
+def _load_packs(name: str, mtime: float) -> dict[str, Pack]:
+    """Read and check ``packs.toml`` once per change; problems are ``bad_pack`` warnings."""
+    path = Path(name)
+    if not path.is_file():
+        return {}
+    location = (str(path), 1)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        warn(Warn.BAD_PACK, f"{path.name} is not valid TOML: {error}", location)
+        return {}
+    packs = {}
+    for slug, spec in data.get("packs", {}).items():
+        if not isinstance(spec, dict) or not isinstance(spec.get("title"), str):
+            warn(Warn.BAD_PACK, f"pack {slug!r} needs a title = \"...\"", location)
+            continue
+        contents = spec.get("contents")
+        if not isinstance(contents, list) or not all(isinstance(c, str) for c in contents) or not contents:
+            warn(Warn.BAD_PACK, f"pack {slug!r} needs contents = [\"themes/...\", \"sources/...\"]", location)
+            continue
+        packs[slug] = Pack(slug, spec["title"], str(spec.get("subtitle", "")), tuple(contents))
+    return packs
+
+
+def configure_packs(app: Sphinx, config: Config) -> None:
+    """One LaTeX document per pack: packs.toml is the single definition."""
+    packs = packs_of(app.srcdir, config)
+    if packs:
+        config.latex_documents = [
+            (pack.start, f"{slug}.tex", pack.title, config.author, "manual", True)
+            for slug, pack in packs.items()
+        ]
+
+
+def check_packs(app: Sphinx, env: Any, docnames: list[str]) -> None:
+    """Every page a pack names, and its start page, must exist."""
+    for slug, pack in packs_of(app.srcdir, app.config).items():
+        for docname in (pack.start, *pack.contents, *app.config.annotated_reader_back_matter):
+            if docname not in app.env.found_docs:
+                warn(
+                    Warn.BAD_PACK,
+                    f"pack {slug!r} in {app.config.annotated_reader_packs} names {docname!r}, "
+                    "which is not a page of the book; fix the name or create the page",
+                    (app.config.annotated_reader_packs, 1),
+                )
+
+
+class BriefingPack(SphinxDirective):
+    """``{briefing-pack}`` on ``packs/<slug>.md``."""
+
+    def run(self) -> list[nodes.Node]:
+        slug = Path(self.env.docname).name
+        pack = packs_of(self.env.srcdir, self.config).get(slug)
+        if pack is None:
+            warn(Warn.BAD_PACK, f"no pack {slug!r} in {self.config.annotated_reader_packs}", self.get_location())
+            return []
+        entries = [*pack.contents, *self.config.annotated_reader_back_matter]
+        # The LaTeX build reads its own doctrees, so only it inlines the pages;
+        # the site lists them, keeping each page in one navigation tree.
+        if self.env._tags.has("format_latex"):
+            toc = addnodes.toctree()
+            toc["parent"] = self.env.docname
+            toc["entries"] = [(None, doc) for doc in entries]
+            toc["includefiles"] = entries
+            toc.update(maxdepth=1, glob=False, hidden=True, caption=None, titlesonly=False,
+                       numbered=0, includehidden=False)  # fmt: skip
+            return [toc]
+        result: list[nodes.Node] = []
+        if pack.subtitle:
+            result.append(nodes.paragraph("", "", nodes.emphasis("", pack.subtitle)))
+        intro = nodes.paragraph()
+        intro += nodes.Text("The PDF of this pack is ")
+        intro += nodes.reference("", f"{slug}.pdf", refuri=f"../pdf/{slug}.pdf")
+        intro += nodes.Text(
+            " (built by make pdf). It holds these pages with their margin notes and "
+            "paragraph numbers, followed by the glossary, the timeline, how to cite, and a "
+            "bibliography of what the pack contains:"
+        )
+        result.append(intro)
+        items = nodes.bullet_list()
+        for doc in pack.contents:
+            ref = addnodes.pending_xref(
+                "", nodes.inline("", doc), refdomain="std", reftype="doc",
+                reftarget="/" + doc, refexplicit=False, refwarn=True,
+            )  # fmt: skip
+            self.set_source_info(ref)
+            items += nodes.list_item("", nodes.paragraph("", "", ref))
+        result.append(items)
+        return result
+
+
+def setup_packs(app: Sphinx) -> None:
+    app.add_config_value("annotated_reader_packs", "packs.toml", "env", types=frozenset({str}))
+    app.add_config_value(
+        "annotated_reader_back_matter",
+        ["back/glossary", "back/timeline", "back/how-to-cite", "back/bibliography"],
+        "env",
+        types=frozenset({list}),
+    )
+    app.add_directive("briefing-pack", BriefingPack)
+    app.connect("config-inited", configure_packs)
+    app.connect("env-before-read-docs", check_packs)

@@ -1,0 +1,264 @@
+"""The write phase: post-transforms turn the pending nodes into standard
+docutils nodes using the global picture in the domain, then lay notes out for
+the output format. They read the docname stamped on each node, because in a
+LaTeX build ``env.docname`` is the pack's start page."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util.nodes import make_refnode
+
+from . import nodes as ar
+from .bibliography import Work, load_works
+from .collect import bib_paths
+from .domain import ReaderDomain, get_domain
+
+
+def make_table(header: Sequence[nodes.Node | str], rows: list[list[Any]], classes: list[str]) -> nodes.table:
+    """A docutils table from cells that are text or inline nodes."""
+    table = nodes.table(classes=classes)
+    group = nodes.tgroup(cols=len(header))
+    table += group
+    group.extend(nodes.colspec(colwidth=1) for _ in header)
+
+    def row(cells: Sequence[Any]) -> nodes.row:
+        line = nodes.row()
+        for cell in cells:
+            para = nodes.paragraph()
+            para += nodes.Text(cell) if isinstance(cell, str) else cell
+            line += nodes.entry("", para)
+        return line
+
+    group += nodes.thead("", row(header))
+    group += nodes.tbody("", *[row(r) for r in rows])
+    return table
+
+
+class ReaderTransform(SphinxPostTransform):
+    """Shared helpers: links that respect what the current output contains."""
+
+    default_priority = 5
+
+    @property
+    def domain(self) -> ReaderDomain:
+        return get_domain(self.env)
+
+    @property
+    def works(self) -> dict[str, Work]:
+        return load_works(bib_paths(self.app))
+
+    def in_output(self, docname: str) -> bool:
+        """A LaTeX pack contains only some pages; the site contains all."""
+        if self.app.builder.format != "latex":
+            return True
+        return docname in getattr(self.app.builder, "docnames", ())
+
+    def link(self, docname: str, target: str, child: nodes.Node, title: str = "") -> nodes.Node:
+        if not self.in_output(docname):
+            return child
+        return make_refnode(self.app.builder, self.env.docname, docname, target, child, title)
+
+
+class ResolveReaderNodes(ReaderTransform):
+    """Passage and theme references, source cards, legends and concordances."""
+
+    def run(self, **kwargs: Any) -> None:
+        for ref in list(self.document.findall(ar.passage_ref)):
+            ref.replace_self(self.passage(ref))
+        for ref in list(self.document.findall(ar.theme_ref)):
+            ref.replace_self(self.theme(ref))
+        for node in list(self.document.findall(ar.source_info)):
+            from .sourceinfo import source_card
+
+            node.replace_self(source_card(self, node))
+        for node in list(self.document.findall(ar.note_legend)):
+            node.replace_self(self.legend())
+        for node in list(self.document.findall(ar.concordance)):
+            node.replace_self(self.concordance())
+
+    def passage(self, ref: ar.passage_ref) -> nodes.Node:
+        key, start, end, quote = ref["key"], ref["start"], ref["end"], ref["quote"]
+        source = self.domain.sources.get(key)
+        if source is None or self.domain.passage_error(key, start, end):
+            return nodes.inline(ref.rawsource, ref.astext(), classes=["ar-broken"])
+        work = self.works.get(key)
+        name = work.label if work else key
+        where = f"¶ {start}" if start == end else f"¶¶ {start}–{end}"
+        label = f"{work.parenthetical if work else key}, {where}" if quote else f"{name}, {where}"
+        link = nodes.inline("", label)
+        if self.app.builder.format == "html":
+            preview = source.span_text(start, end)
+            preview = preview if len(preview) < 600 else preview[:600].rsplit(" ", 1)[0] + " …"
+            link += nodes.inline("", f"{name}, {where}: {preview}", classes=["ar-preview"])
+        linked = self.link(source.docname, f"p{start}", link, f"{name}, {where}")
+        if isinstance(linked, nodes.reference):
+            linked["classes"].append("ar-passage")
+        if not quote:
+            return linked
+        quoted = nodes.inline("", classes=["ar-quote"])
+        quoted += nodes.Text(f"“{quote}” (")
+        quoted += linked
+        quoted += nodes.Text(")")
+        return quoted
+
+    def theme(self, ref: ar.theme_ref) -> nodes.Node:
+        theme = self.domain.themes.get(ref["slug"])
+        if theme is None:
+            return nodes.inline("", ref["slug"], classes=["ar-broken"])
+        return self.link(theme.docname, "", nodes.inline("", theme.title), theme.title)
+
+    def legend(self) -> nodes.Node:
+        if self.app.builder.format == "html":
+            buttons = "".join(
+                f'<button type="button" class="ar-filter ar-kind-{kind}" data-kind="{kind}" '
+                f'aria-pressed="true"><span class="ar-swatch" aria-hidden="true"></span>{label}</button>'
+                for kind, label in ar.KINDS.items()
+            )
+            html = (
+                '<div class="ar-legend" role="group" aria-label="Show or hide notes by kind">'
+                f'<span class="ar-legend-title">Notes:</span>{buttons}</div>'
+            )
+            return nodes.raw("", html, format="html")
+        para = nodes.paragraph(classes=["ar-legend"])
+        para += nodes.emphasis("", "Margin notes are labelled by kind: ")
+        para += nodes.Text(", ".join(ar.KINDS.values()) + ".")
+        return para
+
+    def concordance(self) -> nodes.Node:
+        counts = self.domain.concordance_counts()
+        themes = sorted(self.domain.themes.values(), key=lambda t: t.docname)
+        themes = [t for t in themes if t.slug != "reading-sources"]
+        sources = sorted(self.domain.sources.values(), key=lambda s: s.key)
+        header: list[Any] = ["Source"]
+        for theme in themes:
+            header.append(self.link(theme.docname, "", nodes.inline("", theme.title)))
+        rows = []
+        for source in sources:
+            work = self.works.get(source.key)
+            row: list[Any] = [
+                self.link(source.docname, "", nodes.inline("", work.label if work else source.key))
+            ]
+            for theme in themes:
+                notes, refs = counts.get((source.key, theme.slug), (0, 0))
+                if not notes and not refs:
+                    row.append("–")
+                    continue
+                text = f"{notes} note{'s' * (notes != 1)}, {refs} ref{'s' * (refs != 1)}"
+                row.append(self.link(theme.docname, "", nodes.inline("", text)))
+            rows.append(row)
+        return make_table(header, rows, ["ar-concordance"])
+
+
+class Backlinks(ReaderTransform):
+    """"Discussed in" under each referenced paragraph; passages at chapter ends."""
+
+    default_priority = 6
+
+    def run(self, **kwargs: Any) -> None:
+        links = self.domain.backlinks()
+        for para in self.document.findall(ar.numbered_paragraph):
+            found = links.get(para["key"], {}).get(para["number"], [])
+            found = [link for link in found if self.in_output(link.docname)]
+            if not found:
+                continue
+            box = nodes.paragraph(classes=["ar-backlinks"])
+            box += nodes.emphasis("", "Discussed in: ")
+            for index, link in enumerate(found):
+                if index:
+                    box += nodes.Text("; ")
+                text = link.chapter_title or link.section_title
+                if link.section_title and link.section_title != text:
+                    text = f"{text} › {link.section_title}"
+                box += self.link(link.docname, link.section_id, nodes.inline("", text))
+            para += box
+        self.chapter_passages()
+
+    def chapter_sections(self) -> list[tuple[str, nodes.section]]:
+        """(docname, top section) of each page in this output; a LaTeX pack
+        holds many pages, each inside a ``start_of_file`` node."""
+        if self.app.builder.format != "latex":
+            top = next((s for s in self.document.children if isinstance(s, nodes.section)), None)
+            return [(self.env.docname, top)] if top is not None else []
+        found = []
+        for start in self.document.findall(addnodes.start_of_file):
+            top = next((s for s in start.children if isinstance(s, nodes.section)), None)
+            if top is not None:
+                found.append((start["docname"], top))
+        return found
+
+    def chapter_passages(self) -> None:
+        """At the end of each chapter, the passages it discusses, in source order."""
+        themes = {t.docname for t in self.domain.themes.values()}
+        for docname, section in self.chapter_sections():
+            if docname not in themes:
+                continue
+            seen: dict[tuple[str, int, int], None] = {}
+            refs = [r for r in self.domain.refs if r.docname == docname]
+            for ref in sorted(refs, key=lambda r: (r.key, r.start, r.end)):
+                if not self.domain.passage_error(ref.key, ref.start, ref.end):
+                    seen.setdefault((ref.key, ref.start, ref.end))
+            if not seen:
+                continue
+            items = nodes.bullet_list(classes=["ar-discussed"])
+            for key, start, end in seen:
+                source = self.domain.sources[key]
+                work = self.works.get(key)
+                where = f"¶ {start}" if start == end else f"¶¶ {start}–{end}"
+                label = f"{work.label if work else key}, {where}"
+                excerpt = source.span_text(start, end)
+                excerpt = excerpt if len(excerpt) < 160 else excerpt[:160].rsplit(" ", 1)[0] + " …"
+                para = nodes.paragraph()
+                para += self.link(source.docname, f"p{start}", nodes.strong("", label))
+                para += nodes.Text(f": {excerpt}")
+                items += nodes.list_item("", para)
+            section += nodes.rubric("", "Passages discussed in this chapter")
+            section += items
+
+
+class HtmlNoteLayout(ReaderTransform):
+    """HTML: a paragraph's notes go in one block before it, which CSS floats
+    into the margin on wide screens and shows after the text on narrow ones."""
+
+    formats = ("html",)
+    default_priority = 7
+
+    def run(self, **kwargs: Any) -> None:
+        for para in self.document.findall(ar.numbered_paragraph):
+            notes = [child for child in para.children if isinstance(child, ar.annotation)]
+            if not notes:
+                continue
+            block = nodes.container(classes=["ar-notes"])
+            for note in notes:
+                para.remove(note)
+                block += note
+            para.insert(0, block)
+
+
+class LatexNoteLayout(ReaderTransform):
+    """LaTeX: each note goes into the text at its anchor (or the start of its
+    paragraph), where ``\\marginpar`` sets it level with the words it explains;
+    the paragraph number goes at the start of the paragraph."""
+
+    formats = ("latex",)
+    default_priority = 7
+
+    def run(self, **kwargs: Any) -> None:
+        for para in self.document.findall(ar.numbered_paragraph):
+            text = para[0]
+            notes = [child for child in para.children if isinstance(child, ar.annotation)]
+            for note in notes:
+                para.remove(note)
+                mark = next(
+                    (m for m in text.findall(ar.anchor_highlight) if m["number"] == note["number"]),
+                    None,
+                )
+                if mark is None:
+                    text.insert(0, note)
+                else:
+                    mark.parent.insert(mark.parent.index(mark) + 1, note)
+            text.insert(0, nodes.raw("", f"\\arparnum{{{para['number']}}}", format="latex"))
