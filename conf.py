@@ -41,7 +41,8 @@ exclude_patterns = [
 
 bibtex_bibfiles = ["references.bib"]
 bibtex_reference_style = "author_year"
-bibtex_default_style = "plain"
+bibtex_default_style = "reader-apa"  # APA 7 via citeproc-py (annotated_reader.bibstyle)
+bibtex_cite_id = "cite-{bibliography_count}-{key}"
 
 # -- HTML ----------------------------------------------------------------------
 

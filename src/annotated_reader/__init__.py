@@ -15,12 +15,21 @@ from sphinx.util.typing import ExtensionMetadata
 
 from . import html, latex
 from . import nodes as ar
+from .bibstyle import register as register_bibliography_style
+from .citing import on_html_page_context, write_exports
 from .collect import on_doctree_read
-from .directives import Annotation, Concordance, Editorial, SourceInfo
+from .directives import Annotation, CitationGuide, Concordance, Editorial, SourceInfo
 from .domain import ReaderDomain, on_env_updated
 from .packs import setup_packs
 from .roles import PassageRole, ThemeRole
-from .transforms import Backlinks, HtmlNoteLayout, LatexNoteLayout, ResolveReaderNodes
+from .timeline import Timeline
+from .transforms import (
+    Backlinks,
+    GlossaryPreviews,
+    HtmlNoteLayout,
+    LatexNoteLayout,
+    ResolveReaderNodes,
+)
 
 __version__ = "0.1.0"
 
@@ -54,6 +63,7 @@ def setup_assets(app: Sphinx, config: Config) -> None:
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
+    register_bibliography_style()
     app.setup_extension("myst_parser")
     app.setup_extension("sphinxcontrib.bibtex")
     setup_nodes(app)
@@ -63,20 +73,24 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_directive("editorial", Editorial)
     app.add_directive("annotation", Annotation)
     app.add_directive("concordance", Concordance)
+    app.add_directive("timeline", Timeline)
+    app.add_directive("how-to-cite", CitationGuide)
     app.add_role("passage", PassageRole(quoting=False))
     app.add_role("quote", PassageRole(quoting=True))
     app.add_role("theme", ThemeRole())
     app.connect("doctree-read", on_doctree_read, priority=600)
     app.connect("env-updated", on_env_updated)
     app.connect("config-inited", setup_assets)
-    for transform in (ResolveReaderNodes, Backlinks, HtmlNoteLayout, LatexNoteLayout):
+    app.connect("html-page-context", on_html_page_context)
+    app.connect("build-finished", write_exports)
+    for transform in (ResolveReaderNodes, Backlinks, HtmlNoteLayout, LatexNoteLayout, GlossaryPreviews):
         app.add_post_transform(transform)
     app.add_css_file("annotated-reader.css")
     app.add_js_file("annotated-reader.js")
     app.add_latex_package("annotatedreader")
     return {
         "version": __version__,
-        "env_version": 1,
+        "env_version": 2,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

@@ -9,7 +9,12 @@ from functools import lru_cache
 from pathlib import Path
 
 from pybtex.database import Entry, Person, parse_file
+from sphinx.environment import BuildEnvironment
 
+MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June", "July",
+    "August", "September", "October", "November", "December",
+)  # fmt: skip
 MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
     "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
@@ -73,11 +78,9 @@ class Work:
     @property
     def date_text(self) -> str:
         """The date as the page shows it: "15 February 2017", "March 2025", "2019"."""
-        names = ["January", "February", "March", "April", "May", "June", "July",
-                 "August", "September", "October", "November", "December"]  # fmt: skip
         parts = [self.year]
         if self.month:
-            parts.insert(0, names[self.month - 1])
+            parts.insert(0, MONTH_NAMES[self.month - 1])
             if self.day:
                 parts.insert(0, str(self.day))
         return " ".join(parts)
@@ -93,7 +96,7 @@ def _person(person: Person) -> tuple[str, str]:
     return plain(given), plain(family)
 
 
-def _work(key: str, entry: Entry) -> Work:
+def work_from_entry(key: str, entry: Entry) -> Work:
     return Work(
         key=key,
         entry_type=entry.type,
@@ -105,7 +108,12 @@ def _work(key: str, entry: Entry) -> Work:
 @lru_cache(maxsize=8)
 def _load(path: str, mtime: float) -> dict[str, Work]:
     data = parse_file(path, bib_format="bibtex")
-    return {key: _work(key, entry) for key, entry in data.entries.items()}
+    return {key: work_from_entry(key, entry) for key, entry in data.entries.items()}
+
+
+def bib_paths(env: BuildEnvironment) -> list[Path]:
+    """The .bib files sphinxcontrib-bibtex reads (``bibtex_bibfiles``)."""
+    return [Path(env.srcdir, name) for name in env.config.bibtex_bibfiles]
 
 
 def load_works(paths: list[Path]) -> dict[str, Work]:

@@ -64,7 +64,7 @@ model.If.render = _if_without_disambiguation
 
 def _punctuation_in_quote(text: str) -> str:
     # en-US punctuation-in-quote: “Title.” not “Title”.
-    return re.sub(r"”([.,])", r"\1”", text)
+    return re.sub(r"(’?”)([.,])", r"\2\1", text)
 
 
 def _nested_quotes(text: str) -> str:
@@ -100,7 +100,7 @@ def csl_item(work: Work) -> dict[str, Any]:
     mapping = {
         # A web text's site is its publisher: name it once.
         "publisher": "" if work.get("container") else work.publisher,
-        "publisher-place": work.get("address"),
+        "publisher-place": "" if work.get("container") else work.get("address"),
         "container-title": work.get("container"),
         "genre": work.get("type"),
         "number": work.get("number"),

@@ -8,18 +8,15 @@ from pathlib import Path
 from typing import Any
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 from . import nodes as ar
-from .bibliography import load_works
+from .bibliography import bib_paths, load_works
 from .diagnostics import Warn, warn
 from .domain import Location, Note, Paragraph, PassageRef, SourcePage, ThemePage, get_domain
 from .text import first_difference, phrase_pattern, squash
-
-
-def bib_paths(app: Sphinx) -> list[Path]:
-    return [Path(app.srcdir, name) for name in app.config.bibtex_bibfiles]
 
 
 def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
@@ -56,6 +53,14 @@ def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
         domain.data["theme_refs"].append((ref["slug"], Location(docname, ref.line or 0)))
     if any(doctree.findall(ar.concordance)):
         domain.data["concordances"].add(docname)
+    for item in doctree.findall(nodes.definition_list_item):
+        if not isinstance(item.parent.parent, addnodes.glossary):
+            continue
+        definition = squash(item.next_node(nodes.definition).astext())
+        for term in item.findall(nodes.term):
+            for term_id in term["ids"]:
+                domain.data["terms"][term_id] = definition
+                domain.data["term_docs"][term_id] = docname
 
 
 def _ancestors(node: nodes.Node) -> list[nodes.Element]:
@@ -87,7 +92,7 @@ def _text_blocks(doctree: nodes.document) -> list[nodes.Element]:
 def collect_source(app: Sphinx, doctree: nodes.document, key: str, raw: Any) -> None:
     env = app.env
     docname = env.docname
-    works = load_works(bib_paths(app))
+    works = load_works(bib_paths(env))
     if key not in works:
         warn(
             Warn.UNKNOWN_SOURCE,

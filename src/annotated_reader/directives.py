@@ -87,3 +87,12 @@ class Concordance(SphinxDirective):
         node = ar.concordance(docname=self.env.docname)
         self.set_source_info(node)
         return [node]
+
+
+class CitationGuide(SphinxDirective):
+    """``{how-to-cite}``: each source's reference and in-text citation in three styles."""
+
+    def run(self) -> list[nodes.Node]:
+        node = ar.citation_guide(docname=self.env.docname)
+        self.set_source_info(node)
+        return [node]

@@ -92,6 +92,8 @@ class ReaderDomain(Domain):
         "themes": {},  # slug -> ThemePage
         "theme_refs": [],  # (slug, Location)
         "concordances": set(),  # docnames showing the concordance
+        "terms": {},  # glossary term id -> definition text (for previews)
+        "term_docs": {},  # glossary term id -> docname
         "shown": {},  # docname -> fingerprint of the cross-document content it shows
     }
 
@@ -120,6 +122,8 @@ class ReaderDomain(Domain):
         self.data["refs"] = [r for r in self.refs if r.docname != docname]
         self.data["theme_refs"] = [t for t in self.data["theme_refs"] if t[1].docname != docname]
         self.data["concordances"].discard(docname)
+        for term in [t for t, d in self.data["term_docs"].items() if d == docname]:
+            del self.data["terms"][term], self.data["term_docs"][term]
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
         for key, source in otherdata["sources"].items():
@@ -134,6 +138,10 @@ class ReaderDomain(Domain):
             t for t in otherdata["theme_refs"] if t[1].docname in docnames
         )
         self.data["concordances"] |= otherdata["concordances"] & set(docnames)
+        for term, doc in otherdata["term_docs"].items():
+            if doc in docnames:
+                self.data["term_docs"][term] = doc
+                self.data["terms"][term] = otherdata["terms"][term]
 
     def resolve_any_xref(self, *args: Any, **kwargs: Any) -> list[Any]:
         return []  # passage references are resolved by post-transforms, not by xref

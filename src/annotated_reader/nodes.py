@@ -1,5 +1,5 @@
 """Builder-neutral nodes. Pending nodes (``passage_ref``, ``theme_ref``,
-``source_info``, ``concordance``, ``timeline``, ``note_legend``) never reach a
+``source_info``, ``concordance``, ``note_legend``) never reach a
 writer: post-transforms replace them with standard docutils nodes. The three
 nodes that do reach writers have visitors for every format."""
 
@@ -49,5 +49,5 @@ class concordance(nodes.General, nodes.Element):
     """Placeholder for the sources x themes table."""
 
 
-class timeline(nodes.General, nodes.Element):
-    """Placeholder for the timeline; ``events`` holds the parsed data."""
+class citation_guide(nodes.General, nodes.Element):
+    """Placeholder for "how to cite" each source in the output, in three styles."""

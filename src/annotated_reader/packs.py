@@ -43,7 +43,7 @@ def _load_packs(name: str, mtime: float) -> dict[str, Pack]:
     path = Path(name)
     if not path.is_file():
         return {}
-    location = (str(path), 1)
+    location = f"{path}:1"  # a string with a colon is printed as it is
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as error:
@@ -81,7 +81,7 @@ def check_packs(app: Sphinx, env: Any, docnames: list[str]) -> None:
                     Warn.BAD_PACK,
                     f"pack {slug!r} in {app.config.annotated_reader_packs} names {docname!r}, "
                     "which is not a page of the book; fix the name or create the page",
-                    (app.config.annotated_reader_packs, 1),
+                    f"{Path(app.srcdir, app.config.annotated_reader_packs)}:1",
                 )
 
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from docutils import nodes
 
 from . import nodes as ar
+from .citing import cite_box_html
 from .diagnostics import Warn, warn
 
 if TYPE_CHECKING:
@@ -64,4 +65,7 @@ def source_card(transform: ReaderTransform, node: ar.source_info) -> nodes.Node:
     fields += _field("This edition", f"{count} numbered paragraphs, {notes} notes")
     card = nodes.container(classes=["ar-source-info"])
     card += fields
+    if transform.app.builder.format == "html":
+        root = "../" * docname.count("/")
+        card += nodes.raw("", cite_box_html(work, root), format="html")
     return card

@@ -14,8 +14,8 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.nodes import make_refnode
 
 from . import nodes as ar
-from .bibliography import Work, load_works
-from .collect import bib_paths
+from .bibliography import Work, bib_paths, load_works
+from .citations import STYLES, in_text, reference, to_nodes
 from .domain import ReaderDomain, get_domain
 
 
@@ -50,7 +50,7 @@ class ReaderTransform(SphinxPostTransform):
 
     @property
     def works(self) -> dict[str, Work]:
-        return load_works(bib_paths(self.app))
+        return load_works(bib_paths(self.env))
 
     def in_output(self, docname: str) -> bool:
         """A LaTeX pack contains only some pages; the site contains all."""
@@ -80,6 +80,8 @@ class ResolveReaderNodes(ReaderTransform):
             node.replace_self(self.legend())
         for node in list(self.document.findall(ar.concordance)):
             node.replace_self(self.concordance())
+        for node in list(self.document.findall(ar.citation_guide)):
+            node.replace_self(self.citation_guide())
 
     def passage(self, ref: ar.passage_ref) -> nodes.Node:
         key, start, end, quote = ref["key"], ref["start"], ref["end"], ref["quote"]
@@ -152,6 +154,41 @@ class ResolveReaderNodes(ReaderTransform):
                 row.append(self.link(theme.docname, "", nodes.inline("", text)))
             rows.append(row)
         return make_table(header, rows, ["ar-concordance"])
+
+
+    def citation_guide(self) -> nodes.Node:
+        """For each source in this output: its reference and a paragraph citation per style."""
+        guide = nodes.container(classes=["ar-citation-guide"])
+        sources = [s for s in self.domain.sources.values() if self.in_output(s.docname)]
+        for source in sorted(sources, key=lambda s: (self.works[s.key].year, s.key)):
+            work = self.works[source.key]
+            guide += nodes.rubric("", "", self.link(source.docname, "", nodes.inline("", work.label)))
+            items = nodes.bullet_list()
+            for style, label in STYLES.items():
+                para = nodes.paragraph()
+                para += nodes.strong("", f"{label}: ")
+                para += to_nodes(reference(work, style))
+                para += nodes.Text(" In text, paragraph 3: ")
+                para += to_nodes(in_text(work, style, 3))
+                items += nodes.list_item("", para)
+            guide += items
+        return guide
+
+
+class GlossaryPreviews(ReaderTransform):
+    """HTML: a term link previews its glossary definition, like a passage link."""
+
+    formats = ("html",)
+    default_priority = 20  # after Sphinx resolves :term: references (10)
+
+    def run(self, **kwargs: Any) -> None:
+        definitions = self.domain.data["terms"]
+        for ref in self.document.findall(nodes.reference):
+            target = ref.get("refuri", "").rpartition("#")[2] or ref.get("refid", "")
+            if not target.startswith("term-") or target not in definitions:
+                continue
+            ref["classes"].append("ar-passage")
+            ref += nodes.inline("", definitions[target], classes=["ar-preview"])
 
 
 class Backlinks(ReaderTransform):

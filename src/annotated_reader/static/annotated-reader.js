@@ -61,3 +61,77 @@
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
 })();
+
+// "Cite this": copy buttons, and the citation of one paragraph when its
+// number is chosen (the panel opens beside the paragraph; Escape closes it).
+(() => {
+  "use strict";
+  const box = document.querySelector(".ar-cite");
+
+  const copy = async (text, button) => {
+    try {
+      await navigator.clipboard.writeText(text);
+    } catch {
+      const area = document.createElement("textarea");
+      area.value = text;
+      document.body.append(area);
+      area.select();
+      document.execCommand("copy");
+      area.remove();
+    }
+    const label = button.textContent;
+    button.textContent = "Copied";
+    button.dataset.copied = "true";
+    setTimeout(() => { button.textContent = label; delete button.dataset.copied; }, 1500);
+  };
+
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest(".ar-copy");
+    if (!button) return;
+    const target = document.getElementById(button.dataset.copy);
+    if (target) copy(target.innerText.trim(), button);
+  });
+
+  if (!box) return;
+  const slot = box.dataset.slot;
+  const paragraphUrl = (n) => `${location.href.split("#")[0]}#p${n}`;
+
+  const closePanel = () => document.querySelectorAll(".ar-para-cite").forEach((p) => p.remove());
+
+  const choose = (n) => {
+    closePanel();
+    const para = document.getElementById(`p${n}`);
+    if (!para) return;
+    const panel = document.createElement("div");
+    panel.className = "ar-para-cite";
+    panel.setAttribute("role", "dialog");
+    panel.setAttribute("aria-label", `Cite paragraph ${n}`);
+    const rows = [...box.querySelectorAll(".ar-cite-style")].map((style, i) => {
+      const label = style.querySelector(".ar-cite-label").textContent;
+      const cite = style.querySelector(".ar-cite-para");
+      const text = cite.dataset.template.replace(slot, n);
+      cite.textContent = `In text, ¶ ${n}: ${text}`;
+      cite.hidden = false;
+      return `<p><span class="ar-cite-label">${label}</span> <span id="para-cite-${i}">${text}</span> ` +
+        `<button type="button" class="ar-copy" data-copy="para-cite-${i}">Copy</button></p>`;
+    });
+    panel.innerHTML = `<p class="ar-para-cite-title">Cite paragraph ${n}</p>${rows.join("")}` +
+      `<p><span class="ar-cite-label">Link</span> <span id="para-link">${paragraphUrl(n)}</span> ` +
+      `<button type="button" class="ar-copy" data-copy="para-link">Copy</button></p>` +
+      `<p class="ar-para-cite-more">Full references: <a href="#cite-heading">Cite this source</a>.</p>` +
+      `<button type="button" class="ar-para-cite-close" aria-label="Close">×</button>`;
+    para.prepend(panel);
+    const chosen = box.querySelector(".ar-cite-chosen");
+    chosen.textContent = `Paragraph ${n}: ${paragraphUrl(n)}`;
+    chosen.hidden = false;
+    panel.querySelector(".ar-para-cite-close").focus();
+  };
+
+  document.addEventListener("click", (event) => {
+    if (event.target.closest(".ar-para-cite-close")) { closePanel(); return; }
+    const number = event.target.closest(".ar-pnum");
+    if (!number) return;
+    choose(number.closest(".ar-para").dataset.para);
+  });
+  document.addEventListener("keydown", (event) => { if (event.key === "Escape") closePanel(); });
+})();
