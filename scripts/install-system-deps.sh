@@ -5,8 +5,8 @@
 set -euo pipefail
 
 packages=(
-  texlive-xetex texlive-latex-recommended texlive-latex-extra
-  texlive-fonts-recommended tex-gyre lmodern latexmk
+  texlive-xetex texlive-latex-recommended texlive-latex-extra texlive-plain-generic
+  texlive-fonts-recommended fonts-texgyre lmodern latexmk
   fonts-dejavu-core fonts-freefont-otf
   poppler-utils chromium chromium-driver
 )

@@ -99,6 +99,7 @@ def collect_source(app: Sphinx, doctree: nodes.document, key: str, raw: Any) -> 
             f"front matter names source {key!r}, which is not a key of references.bib",
             (docname, 1),
         )
+        return
     title = next(iter(doctree.findall(nodes.title)), None)
     page = SourcePage(key, docname, title.astext() if title else key)
 

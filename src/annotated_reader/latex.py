@@ -34,7 +34,7 @@ def depart_numbered_paragraph(self: Any, node: ar.numbered_paragraph) -> None:
 def visit_annotation(self: Any, node: ar.annotation) -> None:
     macro = "arnotebox" if _in_box(node) else "arnote"
     label = ar.KINDS[node["kind"]]
-    self.body.append(f"\\{macro}{{{node['kind']}}}{{{label}}}{{{node['number']}}}{{%\n")
+    self.body.append(f"\\{macro}{{{node['kind']}}}{{{label}}}{{{node['number']}}}{{")
 
 
 def depart_annotation(self: Any, node: ar.annotation) -> None:

@@ -102,8 +102,10 @@ class BriefingPack(SphinxDirective):
             toc["parent"] = self.env.docname
             toc["entries"] = [(None, doc) for doc in entries]
             toc["includefiles"] = entries
-            toc.update(maxdepth=1, glob=False, hidden=True, caption=None, titlesonly=False,
-                       numbered=0, includehidden=False)  # fmt: skip
+            settings = {"maxdepth": 1, "glob": False, "hidden": True, "caption": None,
+                        "titlesonly": False, "numbered": 0, "includehidden": False}  # fmt: skip
+            for name, value in settings.items():
+                toc[name] = value
             return [toc]
         result: list[nodes.Node] = []
         if pack.subtitle:

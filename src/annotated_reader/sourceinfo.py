@@ -65,7 +65,7 @@ def source_card(transform: ReaderTransform, node: ar.source_info) -> nodes.Node:
     fields += _field("This edition", f"{count} numbered paragraphs, {notes} notes")
     card = nodes.container(classes=["ar-source-info"])
     card += fields
-    if transform.app.builder.format == "html":
+    if transform.builder.format == "html":
         root = "../" * docname.count("/")
         card += nodes.raw("", cite_box_html(work, root), format="html")
     return card

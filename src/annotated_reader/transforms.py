@@ -45,6 +45,11 @@ class ReaderTransform(SphinxPostTransform):
     default_priority = 5
 
     @property
+    def builder(self) -> Any:
+        # As Sphinx's own post-transforms do; SphinxTransform.app is deprecated.
+        return self.env._app.builder
+
+    @property
     def domain(self) -> ReaderDomain:
         return get_domain(self.env)
 
@@ -54,14 +59,14 @@ class ReaderTransform(SphinxPostTransform):
 
     def in_output(self, docname: str) -> bool:
         """A LaTeX pack contains only some pages; the site contains all."""
-        if self.app.builder.format != "latex":
+        if self.builder.format != "latex":
             return True
-        return docname in getattr(self.app.builder, "docnames", ())
+        return docname in getattr(self.builder, "docnames", ())
 
     def link(self, docname: str, target: str, child: nodes.Node, title: str = "") -> nodes.Node:
         if not self.in_output(docname):
             return child
-        return make_refnode(self.app.builder, self.env.docname, docname, target, child, title)
+        return make_refnode(self.builder, self.env.docname, docname, target, child, title)
 
 
 class ResolveReaderNodes(ReaderTransform):
@@ -92,8 +97,8 @@ class ResolveReaderNodes(ReaderTransform):
         name = work.label if work else key
         where = f"¶ {start}" if start == end else f"¶¶ {start}–{end}"
         label = f"{work.parenthetical if work else key}, {where}" if quote else f"{name}, {where}"
-        link = nodes.inline("", label)
-        if self.app.builder.format == "html":
+        link = nodes.inline("", "", nodes.inline("", label, classes=["ar-label"]))
+        if self.builder.format == "html":
             preview = source.span_text(start, end)
             preview = preview if len(preview) < 600 else preview[:600].rsplit(" ", 1)[0] + " …"
             link += nodes.inline("", f"{name}, {where}: {preview}", classes=["ar-preview"])
@@ -115,7 +120,7 @@ class ResolveReaderNodes(ReaderTransform):
         return self.link(theme.docname, "", nodes.inline("", theme.title), theme.title)
 
     def legend(self) -> nodes.Node:
-        if self.app.builder.format == "html":
+        if self.builder.format == "html":
             buttons = "".join(
                 f'<button type="button" class="ar-filter ar-kind-{kind}" data-kind="{kind}" '
                 f'aria-pressed="true"><span class="ar-swatch" aria-hidden="true"></span>{label}</button>'
@@ -218,7 +223,7 @@ class Backlinks(ReaderTransform):
     def chapter_sections(self) -> list[tuple[str, nodes.section]]:
         """(docname, top section) of each page in this output; a LaTeX pack
         holds many pages, each inside a ``start_of_file`` node."""
-        if self.app.builder.format != "latex":
+        if self.builder.format != "latex":
             top = next((s for s in self.document.children if isinstance(s, nodes.section)), None)
             return [(self.env.docname, top)] if top is not None else []
         found = []

@@ -1,0 +1,161 @@
+"""The annotation engine on a small book (tests/roots/test-basic): numbered
+paragraphs, notes, anchors, passage references, backlinks, concordance,
+source card and citation box, in HTML and LaTeX."""
+
+from __future__ import annotations
+
+import pytest
+from docutils import nodes
+
+from annotated_reader import nodes as ar
+from annotated_reader.latex import _in_box
+from conftest import soup
+
+pytestmark = pytest.mark.sphinx("html", testroot="basic", freshenv=True)
+
+
+@pytest.fixture
+def built(app):
+    app.build()
+    assert app.warning.getvalue() == ""
+    return app
+
+
+def test_source_paragraphs_are_numbered_with_stable_ids(built):
+    page = soup(built.outdir / "sources/doe2020.html")
+    paras = page.select("div.ar-para")
+    assert [p["id"] for p in paras] == ["p1", "p2", "p3"]
+    assert [p.select_one("a.ar-pnum").get_text() for p in paras] == ["1", "2", "3"]
+    assert paras[0].select_one("a.ar-pnum")["href"] == "#p1"
+    # The editorial block and the title are ours, not the author's: not numbered.
+    editorial = page.select_one(".ar-editorial")
+    assert "not numbered" in editorial.get_text()
+    assert editorial.find_parent("div", class_="ar-para") is None
+
+
+def test_notes_are_typed_numbered_and_beside_their_paragraph(built):
+    page = soup(built.outdir / "sources/doe2020.html")
+    notes = page.select("aside.ar-note")
+    assert [n["id"] for n in notes] == ["note-1", "note-2", "note-3", "note-4"]
+    assert [n["data-kind"] for n in notes] == ["gloss", "question", "sic", "claim"]
+    assert [n.select_one(".ar-note-kind").get_text() for n in notes] == ["Gloss", "Question", "Sic", "Claim"]
+    first = page.select_one("#p1")
+    assert [n["id"] for n in first.select("aside.ar-note")] == ["note-1", "note-2"]
+    # The notes block precedes the text so that CSS can float it level with it.
+    assert first.find(class_="ar-notes").find_next_sibling("p") is not None
+
+
+def test_anchor_becomes_a_highlight_button_linked_to_its_note(built):
+    page = soup(built.outdir / "sources/doe2020.html")
+    mark = page.select_one("mark#hl-1")
+    button = mark.select_one("button.ar-hl-btn")
+    assert button["aria-controls"] == "note-1"
+    assert button["aria-expanded"] in ("true", "false")
+    assert mark.get_text().startswith("harbour at Portsmouth")
+    assert "ar-kind-gloss" in mark["class"]
+    # Anchors match across a line break in the Markdown.
+    assert page.select_one("mark#hl-3").get_text().startswith("had to dredge")
+    # A note without an anchor belongs to the whole paragraph: no highlight.
+    assert page.select_one("#hl-2") is None
+    assert page.select_one("#note-2")["data-anchored"] == "false"
+
+
+def test_passage_references_link_label_and_preview(built):
+    page = soup(built.outdir / "themes/ports.html")
+    links = page.select("a.ar-passage")
+    hrefs = [a["href"] for a in links]
+    assert "../sources/doe2020.html#p1" in hrefs
+    single = next(a for a in links if a["href"].endswith("#p1"))
+    assert single.select_one(".ar-label").get_text() == "Doe (2020), ¶ 1"
+    assert "busy in 1900" in single.select_one(".ar-preview").get_text()
+    ranged = next(a for a in links if "¶¶" in a.get_text())
+    assert ranged.select_one(".ar-label").get_text() == "Doe (2020), ¶¶ 2–3"
+    quote = page.select_one(".ar-quote")
+    assert quote.get_text().startswith("“Some ports failed” (Doe 2020, ¶ 3")
+
+
+def test_theme_role_links_the_chapter_by_title(built):
+    page = soup(built.outdir / "themes/ports.html")
+    assert any(a.get_text() == "Ports and their fate" for a in page.select("a.reference"))
+
+
+def test_each_paragraph_lists_the_sections_that_discuss_it(built):
+    page = soup(built.outdir / "sources/doe2020.html")
+    first = page.select_one("#p1 .ar-backlinks")
+    assert first.select_one("a")["href"] == "../themes/ports.html#ports-and-their-fate"
+    third = page.select("#p3 .ar-backlinks a")
+    # Two references from one section count once.
+    assert [a.get_text() for a in third] == ["Ports and their fate › Decline"]
+    assert page.select_one("#p2 .ar-backlinks a")["href"].endswith("#decline")
+
+
+def test_chapter_ends_with_the_passages_it_discusses(built):
+    page = soup(built.outdir / "themes/ports.html")
+    rubric = next(r for r in page.select("p.rubric") if "Passages discussed" in r.get_text())
+    items = rubric.find_next("ul", class_="ar-discussed").select("li")
+    labels = [li.select_one("strong").get_text() for li in items]
+    assert labels == ["Doe (2020), ¶ 1", "Doe (2020), ¶¶ 2–3", "Doe (2020), ¶ 3", "Roe (2019), ¶ 1"]
+
+
+def test_concordance_counts_notes_and_references(built):
+    page = soup(built.outdir / "concordance.html")
+    rows = [[c.get_text(" ", strip=True) for c in tr.select("td")] for tr in page.select("table tbody tr")]
+    assert rows == [["Doe (2020)", "2 notes, 3 refs"], ["Roe (2019)", "0 notes, 1 ref"]]
+
+
+def test_source_card_comes_from_the_bibliography(built):
+    page = soup(built.outdir / "sources/doe2020.html")
+    card = page.select_one(".ar-source-info")
+    fields = {dt.get_text(strip=True).rstrip(":"): dd.get_text(" ", strip=True) for dt, dd in zip(card.select("dt"), card.select("dd"))}
+    assert fields["Author"] == "Jane Doe"
+    assert fields["Date"].startswith("May 2020 (inferred)")
+    assert fields["Licence"] == "CC BY 4.0"
+    assert fields["Original"] == "https://example.org/harbours"
+    assert fields["This edition"] == "3 numbered paragraphs, 4 notes"
+
+
+def test_cite_box_offers_three_styles_copy_buttons_and_downloads(built):
+    page = soup(built.outdir / "sources/doe2020.html")
+    box = page.select_one("section.ar-cite")
+    styles = {s["data-style"]: s for s in box.select(".ar-cite-style")}
+    assert set(styles) == {"apa", "chicago-author-date", "modern-language-association"}
+    assert styles["apa"].select_one(".ar-cite-text").get_text() == (
+        "Doe, J. (2020, May). A Short Essay on Harbours. Harbour Review. https://example.org/harbours"
+    )
+    assert styles["apa"].select_one(".ar-cite-para")["data-template"] == "(Doe, 2020, para. 8888)"
+    assert styles["modern-language-association"].select_one(".ar-cite-para")["data-template"] == "(Doe, par. 8888)"
+    assert len(box.select("button.ar-copy")) == 3
+    for link in box.select(".ar-cite-downloads a"):
+        assert (built.outdir / "sources" / link["href"]).resolve().is_file()
+
+
+def test_meta_tags_describe_the_original_for_reference_managers(built):
+    page = soup(built.outdir / "sources/doe2020.html")
+    meta = {m["name"]: m["content"] for m in page.select("meta[name]") if m["name"].startswith(("citation_", "DC."))}
+    assert meta["citation_title"] == "A Short Essay on Harbours"
+    assert meta["citation_author"] == "Doe, Jane"
+    assert meta["citation_publication_date"] == "2020/05"
+    assert meta["citation_public_url"] == "https://example.org/harbours"
+    assert meta["DC.rights"] == "CC BY 4.0"
+
+
+@pytest.mark.sphinx("latex", testroot="basic", freshenv=True)
+def test_latex_puts_notes_in_the_margin_at_their_anchor(app):
+    app.build()
+    assert app.warning.getvalue() == ""
+    tex = next(app.outdir.glob("*.tex")).read_text(encoding="utf-8")
+    assert r"\usepackage{annotatedreader}" in tex
+    assert r"\arparnum{1}\arnote{question}{Question}{2}{" in tex
+    assert r"\arhl{gloss}{harbour at Portsmouth}\arhlnum{gloss}{1}\arnote{gloss}{Gloss}{1}{" in tex
+    assert r"\label{\detokenize{sources/doe2020:p1}}" in tex
+    assert r"\hyperref[\detokenize{sources/doe2020:p1}]" in tex
+    assert "Discussed in" in tex
+    assert "ar-preview" not in tex and "Doe (2020), ¶ 1: Harbours" not in tex
+
+
+def test_notes_inside_boxes_use_marginnote():
+    box = nodes.admonition()
+    note = ar.annotation()
+    box += note
+    assert _in_box(note)
+    assert not _in_box(ar.annotation())
