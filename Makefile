@@ -8,7 +8,7 @@ SPHINX := $(BIN)/sphinx-build
 STRICT := -W --keep-going -n -q
 BUILD  := _build
 
-.PHONY: all html pdf latex test lint serve bench clean system-deps
+.PHONY: all html pdf latex test lint serve bench screenshots clean system-deps
 .DEFAULT_GOAL := all
 
 all: html pdf
@@ -36,6 +36,7 @@ pdf: system-deps latex
 	$(MAKE) -C $(BUILD)/latex all-pdf LATEXMKOPTS='-interaction=nonstopmode -halt-on-error -silent' >/dev/null
 	@mkdir -p $(BUILD)/pdf
 	cp $(BUILD)/latex/*.pdf $(BUILD)/pdf/
+	@if [ -d $(BUILD)/html ]; then mkdir -p $(BUILD)/html/pdf && cp $(BUILD)/latex/*.pdf $(BUILD)/html/pdf/; fi
 	@ls $(BUILD)/pdf
 
 test: $(VENV)/.installed system-deps
@@ -49,6 +50,9 @@ lint: $(VENV)/.installed
 serve: $(VENV)/.installed
 	$(BIN)/sphinx-autobuild -b html -d $(BUILD)/doctrees/serve . $(BUILD)/serve \
 	  --host 127.0.0.1 --port 8000 --watch src
+
+screenshots: system-deps all
+	$(BIN)/python scripts/screenshots.py
 
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/run.py
