@@ -40,7 +40,7 @@ def test_every_page_is_built(book):
 @pytest.mark.parametrize("key", SOURCES)
 def test_source_page_equals_its_raw_text(book, key):
     page = book.page(f"sources/{key}")
-    for extra in page.select(".ar-hl-num, .ar-notes, .ar-backlinks, a.headerlink, a.ar-pnum"):
+    for extra in page.select("button.ar-hl-btn, .ar-notes, .ar-backlinks, a.headerlink, a.ar-pnum"):
         extra.decompose()
     shown = []
     for node in page.select("article div.ar-para > p, article section section > h2, article section section > h3"):

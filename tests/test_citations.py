@@ -125,7 +125,7 @@ def test_meta_tags_match_the_bibliography(book, works, key):
 
 @pytest.mark.parametrize("key", SOURCES)
 def test_cite_box_on_every_source_page(book, works, key):
-    box = book.page(f"sources/{key}").select_one("section.ar-cite")
+    box = book.page(f"sources/{key}").select_one("details.ar-cite")
     for style in ("apa", "chicago-author-date", "modern-language-association"):
         text = box.select_one(f"#cite-{style}").get_text()
         assert text == plain_text(reference(works[key], style))

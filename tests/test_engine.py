@@ -48,13 +48,17 @@ def test_notes_are_typed_numbered_and_beside_their_paragraph(built):
 def test_anchor_becomes_a_highlight_button_linked_to_its_note(built):
     page = soup(built.outdir / "sources/doe2020.html")
     mark = page.select_one("mark#hl-1")
-    button = mark.select_one("button.ar-hl-btn")
+    assert mark.get_text() == "harbour at Portsmouth"
+    assert mark["data-note"] == "note-1"
+    # The toggle is a real button right after the phrase, named for screen readers.
+    button = mark.find_next_sibling("button")
+    assert "ar-hl-btn" in button["class"]
     assert button["aria-controls"] == "note-1"
     assert button["aria-expanded"] in ("true", "false")
-    assert mark.get_text().startswith("harbour at Portsmouth")
+    assert button["aria-label"] == "Note 1, gloss"
     assert "ar-kind-gloss" in mark["class"]
     # Anchors match across a line break in the Markdown.
-    assert page.select_one("mark#hl-3").get_text().startswith("had to dredge")
+    assert page.select_one("mark#hl-3").get_text() == "had to dredge"
     # A note without an anchor belongs to the whole paragraph: no highlight.
     assert page.select_one("#hl-2") is None
     assert page.select_one("#note-2")["data-anchored"] == "false"
@@ -116,7 +120,7 @@ def test_source_card_comes_from_the_bibliography(built):
 
 def test_cite_box_offers_three_styles_copy_buttons_and_downloads(built):
     page = soup(built.outdir / "sources/doe2020.html")
-    box = page.select_one("section.ar-cite")
+    box = page.select_one("details.ar-cite")
     styles = {s["data-style"]: s for s in box.select(".ar-cite-style")}
     assert set(styles) == {"apa", "chicago-author-date", "modern-language-association"}
     assert styles["apa"].select_one(".ar-cite-text").get_text() == (

@@ -94,14 +94,14 @@ def cite_box_html(work: Work, relative_root: str) -> str:
         for ext, name in (("bib", "BibTeX"), ("ris", "RIS"), ("json", "CSL-JSON"))
     )
     return (
-        f'<section class="ar-cite" aria-labelledby="cite-heading" data-slot="{SLOT}">'
-        '<h2 class="ar-cite-heading" id="cite-heading">Cite this source</h2>'
+        f'<details class="ar-cite" id="cite-this" data-slot="{SLOT}">'
+        '<summary id="cite-heading">Cite this source: APA, Chicago, MLA; BibTeX, RIS, CSL-JSON</summary>'
         '<p class="ar-cite-hint">To cite one paragraph, choose its number in the margin; '
         'the in-text citations below then carry the paragraph locator.</p>'
         '<p class="ar-cite-chosen" hidden></p>'
         + "".join(rows)
         + f'<p class="ar-cite-downloads">Download this entry: {downloads}</p>'
-        "</section>"
+        "</details>"
     )
 
 

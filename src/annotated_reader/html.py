@@ -49,11 +49,17 @@ def depart_annotation(self: Any, node: ar.annotation) -> None:
 def visit_anchor_highlight(self: Any, node: ar.anchor_highlight) -> None:
     kind, number = node["kind"], node["number"]
     self.body.append(
-        f'<mark class="ar-hl ar-kind-{kind}" id="hl-{number}" data-kind="{kind}">'
-        f'<button type="button" class="ar-hl-btn" aria-controls="{node["note_id"]}" '
-        f'aria-expanded="true">'
+        f'<mark class="ar-hl ar-kind-{kind}" id="hl-{number}" data-kind="{kind}" '
+        f'data-note="{node["note_id"]}">'
     )
 
 
 def depart_anchor_highlight(self: Any, node: ar.anchor_highlight) -> None:
-    self.body.append(f'<sup class="ar-hl-num">{node["number"]}</sup></button></mark>')
+    # The phrase wraps like text; the toggle is the small number after it
+    # (a button cannot break across lines).
+    kind, number = node["kind"], node["number"]
+    self.body.append(
+        f'</mark><button type="button" class="ar-hl-btn ar-kind-{kind}" '
+        f'aria-controls="{node["note_id"]}" aria-expanded="true" '
+        f'aria-label="Note {number}, {ar.KINDS[kind].lower()}">{number}</button>'
+    )

@@ -42,7 +42,10 @@
       applyFilters();
       return;
     }
-    const button = event.target.closest(".ar-hl-btn");
+    const mark = event.target.closest("mark.ar-hl[data-note]");
+    const button = mark
+      ? document.querySelector(`.ar-hl-btn[aria-controls="${mark.dataset.note}"]`)
+      : event.target.closest(".ar-hl-btn");
     if (!button) return;
     const note = document.getElementById(button.getAttribute("aria-controls"));
     if (!note) return;
@@ -118,7 +121,7 @@
     panel.innerHTML = `<p class="ar-para-cite-title">Cite paragraph ${n}</p>${rows.join("")}` +
       `<p><span class="ar-cite-label">Link</span> <span id="para-link">${paragraphUrl(n)}</span> ` +
       `<button type="button" class="ar-copy" data-copy="para-link">Copy</button></p>` +
-      `<p class="ar-para-cite-more">Full references: <a href="#cite-heading">Cite this source</a>.</p>` +
+      `<p class="ar-para-cite-more">Full references: <a href="#cite-this">Cite this source</a>.</p>` +
       `<button type="button" class="ar-para-cite-close" aria-label="Close">×</button>`;
     para.prepend(panel);
     const chosen = box.querySelector(".ar-cite-chosen");
