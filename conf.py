@@ -65,6 +65,8 @@ latex_show_urls = "no"
 latex_elements = {
     "papersize": "a4paper",
     "pointsize": "11pt",
+    # One-sided: notes always in the right margin, paragraph numbers in the left.
+    "extraclassoptions": "oneside,openany",
     # A wide outer margin for the notes; paragraph numbers use the inner one.
     "sphinxsetup": "hmargin={24mm,70mm}, vmargin={24mm,26mm}, marginpar=52mm",
     "fontpkg": r"""
@@ -72,7 +74,12 @@ latex_elements = {
 \setsansfont{TeX Gyre Heros}[Scale=MatchLowercase]
 \setmonofont{DejaVu Sans Mono}[Scale=0.85]
 """,
+    "maketitle": r"\armaketitle",  # annotatedreader.sty: title, subtitle, reading key
     "makeindex": "",
     "printindex": "",
-    "preamble": r"\setlength{\marginparsep}{6mm}",
+    "preamble": r"""
+\setlength{\marginparsep}{6mm}
+\renewcommand{\arreadername}{US–Japan Relations in the Trump Era: An Annotated Reader}
+\AtBeginDocument{\hypersetup{pdfauthor={The Annotated Reader editors}}}
+""",
 }

@@ -67,7 +67,7 @@ def configure_packs(app: Sphinx, config: Config) -> None:
     packs = packs_of(app.srcdir, config)
     if packs:
         config.latex_documents = [
-            (pack.start, f"{slug}.tex", pack.title, config.author, "manual", True)
+            (pack.start, f"{slug}.tex", pack.title, pack.subtitle or config.author, "manual", True)
             for slug, pack in packs.items()
         ]
 
