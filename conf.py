@@ -29,6 +29,7 @@ exclude_patterns = [
     "_build",
     ".venv",
     ".scratch",
+    ".pytest_cache",
     "**/.pytest_cache",
     "tests",
     "benchmarks",

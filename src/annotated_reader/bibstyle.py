@@ -36,6 +36,7 @@ def _rich(html: str) -> Text:
 
 class ReaderApaStyle(BaseStyle):
     default_sorting_style = "author_year_title"
+    default_label_style = "alpha"  # unique across the several lists of one page
 
     def format_entries(self, entries: Any) -> Any:
         for entry in self.sort(entries):
