@@ -39,12 +39,12 @@ pdf: system-deps latex
 	@if [ -d $(BUILD)/html ]; then mkdir -p $(BUILD)/html/pdf && cp $(BUILD)/latex/*.pdf $(BUILD)/html/pdf/; fi
 	@ls $(BUILD)/pdf
 
-test: $(VENV)/.installed system-deps
+test: $(VENV)/.installed system-deps lint
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.installed
-	$(BIN)/ruff check src tests conf.py benchmarks
-	$(BIN)/ruff format --check src tests conf.py benchmarks
+	$(BIN)/ruff check src tests conf.py benchmarks scripts
+	$(BIN)/ruff format --check src tests conf.py benchmarks scripts
 	$(BIN)/mypy
 
 serve: $(VENV)/.installed

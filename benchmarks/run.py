@@ -16,7 +16,18 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE / "_corpus"
 SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "10 50 100").split()]
-WORDS = "harbour trade ship port tariff alliance treaty summit market defence".split()
+WORDS = [
+    "harbour",
+    "trade",
+    "ship",
+    "port",
+    "tariff",
+    "alliance",
+    "treaty",
+    "summit",
+    "market",
+    "defence",
+]
 
 CONF = """
 extensions = ["myst_parser", "sphinxcontrib.bibtex", "annotated_reader"]
@@ -42,19 +53,27 @@ def make_corpus(root: Path, sources: int) -> None:
     bib, toc = [], []
     for i in range(sources):
         key = f"src{i:04d}"
-        bib.append(f"@misc{{{key}, author = {{Author{i}, A.}}, title = {{Source {i}}}, year = {{2020}}, keywords = {{source}}}}")
+        bib.append(
+            f"@misc{{{key}, author = {{Author{i}, A.}}, title = {{Source {i}}}, year = {{2020}}, keywords = {{source}}}}"
+        )
         paras = [sentence(i, j) for j in range(1, 21)]
         (root / "sources" / "raw" / f"{key}.txt").write_text("\n\n".join(paras) + "\n")
         body = []
         for j, para in enumerate(paras, start=1):
             body.append(para)
-            body.append(f":::{{annotation}} gloss\n:anchor: mark{i}x{j}\n:themes: t{i % max(1, sources // 5)}\nA note.\n:::")
+            body.append(
+                f":::{{annotation}} gloss\n:anchor: mark{i}x{j}\n:themes: t{i % max(1, sources // 5)}\nA note.\n:::"
+            )
         page = f"---\nsource: {key}\nraw: raw/{key}.txt\n---\n\n# Source {i}\n\n```{{source-info}}\n```\n\n"
         (root / "sources" / f"{key}.md").write_text(page + "\n\n".join(body) + "\n")
         toc.append(f"sources/{key}")
     for t in range(max(1, sources // 5)):
-        refs = "\n\n".join(f"See {{passage}}`src{(t * 5 + r) % sources:04d}:{r % 20 + 1}`." for r in range(30))
-        (root / "themes" / f"t{t}.md").write_text(f"---\ntheme: t{t}\n---\n\n# Theme {t}\n\n{refs}\n")
+        refs = "\n\n".join(
+            f"See {{passage}}`src{(t * 5 + r) % sources:04d}:{r % 20 + 1}`." for r in range(30)
+        )
+        (root / "themes" / f"t{t}.md").write_text(
+            f"---\ntheme: t{t}\n---\n\n# Theme {t}\n\n{refs}\n"
+        )
         toc.append(f"themes/t{t}")
     (root / "refs.bib").write_text("\n".join(bib) + "\n")
     (root / "index.md").write_text("# Bench\n\n```{toctree}\n" + "\n".join(toc) + "\n```\n")
@@ -62,15 +81,26 @@ def make_corpus(root: Path, sources: int) -> None:
 
 def timed_build(root: Path) -> float:
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-q", str(root), str(root / "_build")],
-                   check=True, stderr=subprocess.DEVNULL)  # fmt: skip
+    subprocess.run(
+        [sys.executable, "-m", "sphinx", "-b", "html", "-q", str(root), str(root / "_build")],
+        check=True,
+        stderr=subprocess.DEVNULL,
+    )
     return time.perf_counter() - start
 
 
 def main() -> int:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())  # fmt: skip
-    print(f"Machine: {cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}")
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    print(
+        f"Machine: {cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
+    )
     print("\n| sources | chapters | notes | full build (s) | incremental, one chapter edited (s) |")
     print("|---:|---:|---:|---:|---:|")
     for n in SIZES:

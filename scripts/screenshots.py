@@ -17,8 +17,15 @@ ROOT = Path(__file__).resolve().parent.parent
 HTML, PDF, OUT = ROOT / "_build/html", ROOT / "_build/pdf", ROOT / "_build/screenshots"
 PAGES = ["index", "sources/lee2017", "sources/walia2025", "themes/trade", "back/timeline"]
 WIDTHS = {"desktop": (1400, 900), "phone": (390, 844)}
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def main() -> int:
@@ -39,7 +46,10 @@ def main() -> int:
         browser.close()
     server.shutdown()
     for pdf in sorted(PDF.glob("*.pdf")):
-        subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "12", str(pdf), str(OUT / pdf.stem)], check=True)
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "12", str(pdf), str(OUT / pdf.stem)],
+            check=True,
+        )
     print(f"screenshots in {OUT}")
     return 0
 

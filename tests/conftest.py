@@ -49,10 +49,25 @@ class Book:
 def sphinx_build(builder: str, out: Path, doctrees: Path) -> str:
     """A strict build of the real book, as the Makefile runs it."""
     result = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-b", builder, "-W", "--keep-going", "-n", "-q",
-         "-d", str(doctrees), str(PROJECT), str(out)],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-b",
+            builder,
+            "-W",
+            "--keep-going",
+            "-n",
+            "-q",
+            "-d",
+            str(doctrees),
+            str(PROJECT),
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     return result.stderr
 
@@ -71,18 +86,30 @@ def pdfs(book) -> dict[str, Path]:
     if shutil.which("latexmk") is None:
         pytest.fail("latexmk is missing: run `make system-deps`")
     result = subprocess.run(
-        ["make", "-C", str(book.latex), "all-pdf",
-         "LATEXMKOPTS=-interaction=nonstopmode -halt-on-error -silent"],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        [
+            "make",
+            "-C",
+            str(book.latex),
+            "all-pdf",
+            "LATEXMKOPTS=-interaction=nonstopmode -halt-on-error -silent",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return {p.stem: p for p in book.latex.glob("*.pdf")}
 
 
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="session")

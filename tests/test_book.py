@@ -15,7 +15,14 @@ from annotated_reader.text import squash
 from conftest import PROJECT
 
 SOURCES = ["lee2017", "sadozai2019", "walia2025", "sharma2025", "cavarape2025"]
-THEMES = ["trade", "burden-sharing", "trilateral", "north-korea-china", "hedging", "first-second-term"]
+THEMES = [
+    "trade",
+    "burden-sharing",
+    "trilateral",
+    "north-korea-china",
+    "hedging",
+    "first-second-term",
+]
 # The [sic] flags of the research notes that each page must mark.
 SIC_FLAGS = {"walia2025": 3, "sharma2025": 1, "sadozai2019": 4, "cavarape2025": 1, "lee2017": 5}
 
@@ -31,8 +38,17 @@ def test_strict_builds_emit_no_warnings(book):
 
 
 def test_every_page_is_built(book):
-    names = [f"sources/{k}" for k in SOURCES] + [f"themes/{t}" for t in [*THEMES, "reading-sources"]]
-    names += ["index", "back/glossary", "back/timeline", "back/concordance", "back/how-to-cite", "back/bibliography"]
+    names = [f"sources/{k}" for k in SOURCES] + [
+        f"themes/{t}" for t in [*THEMES, "reading-sources"]
+    ]
+    names += [
+        "index",
+        "back/glossary",
+        "back/timeline",
+        "back/concordance",
+        "back/how-to-cite",
+        "back/bibliography",
+    ]
     for name in names:
         assert (book.html / f"{name}.html").is_file(), name
 
@@ -43,9 +59,13 @@ def test_source_page_equals_its_raw_text(book, key):
     for extra in page.select("button.ar-hl-btn, .ar-notes, .ar-backlinks, a.headerlink, a.ar-pnum"):
         extra.decompose()
     shown = []
-    for node in page.select("article div.ar-para > p, article section section > h2, article section section > h3"):
+    for node in page.select(
+        "article div.ar-para > p, article section section > h2, article section section > h3"
+    ):
         shown.append(("## " if node.name.startswith("h") else "") + squash(node.get_text()))
-    expected = [("## " + squash(b[3:])) if b.startswith("## ") else squash(b) for b in raw_blocks(key)]
+    expected = [
+        ("## " + squash(b[3:])) if b.startswith("## ") else squash(b) for b in raw_blocks(key)
+    ]
     assert shown == expected
 
 
@@ -93,7 +113,9 @@ def chapter_text_words(page) -> int:
 
 
 def section(page, title: str):
-    heading = next((h for h in page.select("article h2") if h.get_text().rstrip("#").strip() == title), None)
+    heading = next(
+        (h for h in page.select("article h2") if h.get_text().rstrip("#").strip() == title), None
+    )
     assert heading is not None, f"no section {title!r}"
     return heading.find_parent("section")
 
@@ -128,7 +150,9 @@ def test_every_quotation_is_verified_against_its_paragraph(book):
 
 
 def test_timeline_has_dated_linked_events(book):
-    events = tomllib.loads((PROJECT / "back" / "timeline.toml").read_text(encoding="utf-8"))["event"]
+    events = tomllib.loads((PROJECT / "back" / "timeline.toml").read_text(encoding="utf-8"))[
+        "event"
+    ]
     assert len(events) >= 35
     years = [int(e["date"][:4]) for e in events]
     assert min(years) <= 1947 and max(years) == 2025
@@ -174,10 +198,14 @@ def test_concordance_maps_every_source_to_the_themes(book):
 
 
 def pdf_words(pdf) -> list[tuple[float, float, str]]:
-    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
     return [
         (float(m.group(1)), float(m.group(2)), m.group(3))
-        for m in re.finditer(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', out)
+        for m in re.finditer(
+            r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', out
+        )
     ]
 
 
@@ -187,10 +215,17 @@ def test_every_pack_has_a_pdf(pdfs):
 
 
 def test_complete_pack_contains_every_source_title(pdfs):
-    text = subprocess.run(["pdftotext", str(pdfs["complete-reader"]), "-"], capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", str(pdfs["complete-reader"]), "-"], capture_output=True, text=True, check=True
+    ).stdout
     text = squash(text.replace("-\n", "-"))
-    for start in ["Prospects for US-Japan Relations", "The Changing Dynamics", "MP-IDSA, Research Analyst",
-                  "All’s Not Well Between", "Asian Allies on Edge"]:  # fmt: skip
+    for start in [
+        "Prospects for US-Japan Relations",
+        "The Changing Dynamics",
+        "MP-IDSA, Research Analyst",
+        "All’s Not Well Between",
+        "Asian Allies on Edge",
+    ]:
         assert start in text, start
 
 

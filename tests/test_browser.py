@@ -31,8 +31,12 @@ def boxes(page, selector):
 
 
 def overlap(a, b) -> bool:
-    return not (a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"]
-                or a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"])  # fmt: skip
+    return not (
+        a["x"] + a["width"] <= b["x"]
+        or b["x"] + b["width"] <= a["x"]
+        or a["y"] + a["height"] <= b["y"]
+        or b["y"] + b["height"] <= a["y"]
+    )
 
 
 @pytest.mark.parametrize("key", ["lee2017", "walia2025"])
@@ -94,7 +98,9 @@ def test_paragraph_number_gives_its_citation_and_copy_works(page, site):
     assert "#p3" in panel.inner_text()
     copy = panel.locator("button.ar-copy").first
     copy.click()
-    page.wait_for_function("document.querySelector('#p3 .ar-para-cite .ar-copy').textContent === 'Copied'")
+    page.wait_for_function(
+        "document.querySelector('#p3 .ar-para-cite .ar-copy').textContent === 'Copied'"
+    )
     assert page.evaluate("navigator.clipboard.readText()") == "(Lee, 2017, para. 3)"
     page.keyboard.press("Escape")
     assert page.locator(".ar-para-cite").count() == 0

@@ -47,7 +47,9 @@ def test_editing_a_chapter_updates_backlinks_incrementally(rootdir, tmp_path):
 
     chapter = src / "themes/ports.md"
     text = chapter.read_text(encoding="utf-8")
-    text = text.replace("Doe dates busy harbours to 1900 ({passage}`doe2020:1`).", "Doe dates busy harbours.")
+    text = text.replace(
+        "Doe dates busy harbours to 1900 ({passage}`doe2020:1`).", "Doe dates busy harbours."
+    )
     text += "\n## Ships\n\nSee {passage}`roe2019:1` again.\n"
     chapter.write_text(text, encoding="utf-8")
 
@@ -58,5 +60,11 @@ def test_editing_a_chapter_updates_backlinks_incrementally(rootdir, tmp_path):
     sections = [a.get_text() for a in roe.select("#p1 .ar-backlinks a")]
     assert sections == ["Ports and their fate › Decline", "Ports and their fate › Ships"]
     rows = soup(second.outdir / "concordance.html").select("table tbody tr")
-    assert [td.get_text(" ", strip=True) for td in rows[0].select("td")] == ["Doe (2020)", "2 notes, 2 refs"]
-    assert [td.get_text(" ", strip=True) for td in rows[1].select("td")] == ["Roe (2019)", "0 notes, 2 refs"]
+    assert [td.get_text(" ", strip=True) for td in rows[0].select("td")] == [
+        "Doe (2020)",
+        "2 notes, 2 refs",
+    ]
+    assert [td.get_text(" ", strip=True) for td in rows[1].select("td")] == [
+        "Roe (2019)",
+        "0 notes, 2 refs",
+    ]

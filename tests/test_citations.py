@@ -37,7 +37,10 @@ EXPECTED = {
         "Lee, Kitae. 2017. Prospects for US-Japan Relations in the Trump Era and Implications on "
         "the Korean Peninsula. Online Series CO 17-05. Korea Institute for National Unification (KINU)."
     ),
-    ("sadozai2019", "apa"): "Sadozai, S. H. K. (2019). The Changing Dynamics of the USA-Japan Relationship.",
+    (
+        "sadozai2019",
+        "apa",
+    ): "Sadozai, S. H. K. (2019). The Changing Dynamics of the USA-Japan Relationship.",
     ("sadozai2019", "chicago-author-date"): (
         "Sadozai, Sardar Hamdan Khan. 2019. “The Changing Dynamics of the USA-Japan Relationship.”"
     ),
@@ -68,7 +71,10 @@ def test_paragraph_locators_per_style(works, style, expected):
 
 def test_quoted_title_inside_quotes_takes_single_quotes(works):
     chicago = plain_text(reference(works["walia2025"], "chicago-author-date"))
-    assert "“MP-IDSA, Research Analyst Simran Walia: ‘The U.S.-Japan-South Korea Partnership" in chicago
+    assert (
+        "“MP-IDSA, Research Analyst Simran Walia: ‘The U.S.-Japan-South Korea Partnership"
+        in chicago
+    )
     assert "Regional Stability.’”" in chicago
 
 
@@ -79,13 +85,18 @@ def test_bibtex_export_round_trips_every_field(book, works):
     for key, entry in original.entries.items():
         again = exported.entries[key]
         assert dict(again.fields) == dict(entry.fields), key
-        assert [str(p) for p in again.persons["author"]] == [str(p) for p in entry.persons["author"]]
+        assert [str(p) for p in again.persons["author"]] == [
+            str(p) for p in entry.persons["author"]
+        ]
     single = parse_file(str(book.html / "cite" / "lee2017.bib"))
     assert list(single.entries) == ["lee2017"]
 
 
 def test_ris_export_round_trips_the_sources(book, works):
-    records = {r["id"]: r for r in rispy.loads((book.html / "cite" / "references.ris").read_text(encoding="utf-8"))}
+    records = {
+        r["id"]: r
+        for r in rispy.loads((book.html / "cite" / "references.ris").read_text(encoding="utf-8"))
+    }
     for key in SOURCES:
         work, record = works[key], records[key]
         assert record["title"] == work.title
@@ -103,7 +114,10 @@ def test_csl_json_export_formats_like_the_pages(book, works):
         bibliography = CitationStylesBibliography(_style("apa"), source, formatter.html)
         bibliography.register(Citation([CitationItem(key)]))
         rendered = str(bibliography.bibliography()[0])
-        assert plain_text(rendered).split(" ")[0:2] == plain_text(reference(works[key], "apa")).split(" ")[0:2]
+        assert (
+            plain_text(rendered).split(" ")[0:2]
+            == plain_text(reference(works[key], "apa")).split(" ")[0:2]
+        )
         assert works[key].title.split(":")[0] in plain_text(rendered)
 
 

@@ -38,7 +38,12 @@ def test_notes_are_typed_numbered_and_beside_their_paragraph(built):
     notes = page.select("aside.ar-note")
     assert [n["id"] for n in notes] == ["note-1", "note-2", "note-3", "note-4"]
     assert [n["data-kind"] for n in notes] == ["gloss", "question", "sic", "claim"]
-    assert [n.select_one(".ar-note-kind").get_text() for n in notes] == ["Gloss", "Question", "Sic", "Claim"]
+    assert [n.select_one(".ar-note-kind").get_text() for n in notes] == [
+        "Gloss",
+        "Question",
+        "Sic",
+        "Claim",
+    ]
     first = page.select_one("#p1")
     assert [n["id"] for n in first.select("aside.ar-note")] == ["note-1", "note-2"]
     # The notes block precedes the text so that CSS can float it level with it.
@@ -103,14 +108,20 @@ def test_chapter_ends_with_the_passages_it_discusses(built):
 
 def test_concordance_counts_notes_and_references(built):
     page = soup(built.outdir / "concordance.html")
-    rows = [[c.get_text(" ", strip=True) for c in tr.select("td")] for tr in page.select("table tbody tr")]
+    rows = [
+        [c.get_text(" ", strip=True) for c in tr.select("td")]
+        for tr in page.select("table tbody tr")
+    ]
     assert rows == [["Doe (2020)", "2 notes, 3 refs"], ["Roe (2019)", "0 notes, 1 ref"]]
 
 
 def test_source_card_comes_from_the_bibliography(built):
     page = soup(built.outdir / "sources/doe2020.html")
     card = page.select_one(".ar-source-info")
-    fields = {dt.get_text(strip=True).rstrip(":"): dd.get_text(" ", strip=True) for dt, dd in zip(card.select("dt"), card.select("dd"))}
+    fields = {
+        dt.get_text(strip=True).rstrip(":"): dd.get_text(" ", strip=True)
+        for dt, dd in zip(card.select("dt"), card.select("dd"), strict=True)
+    }
     assert fields["Author"] == "Jane Doe"
     assert fields["Date"].startswith("May 2020 (inferred)")
     assert fields["Licence"] == "CC BY 4.0"
@@ -127,7 +138,10 @@ def test_cite_box_offers_three_styles_copy_buttons_and_downloads(built):
         "Doe, J. (2020, May). A Short Essay on Harbours. Harbour Review. https://example.org/harbours"
     )
     assert styles["apa"].select_one(".ar-cite-para")["data-template"] == "(Doe, 2020, para. 8888)"
-    assert styles["modern-language-association"].select_one(".ar-cite-para")["data-template"] == "(Doe, par. 8888)"
+    assert (
+        styles["modern-language-association"].select_one(".ar-cite-para")["data-template"]
+        == "(Doe, par. 8888)"
+    )
     assert len(box.select("button.ar-copy")) == 3
     for link in box.select(".ar-cite-downloads a"):
         assert (built.outdir / "sources" / link["href"]).resolve().is_file()
@@ -135,7 +149,11 @@ def test_cite_box_offers_three_styles_copy_buttons_and_downloads(built):
 
 def test_meta_tags_describe_the_original_for_reference_managers(built):
     page = soup(built.outdir / "sources/doe2020.html")
-    meta = {m["name"]: m["content"] for m in page.select("meta[name]") if m["name"].startswith(("citation_", "DC."))}
+    meta = {
+        m["name"]: m["content"]
+        for m in page.select("meta[name]")
+        if m["name"].startswith(("citation_", "DC."))
+    }
     assert meta["citation_title"] == "A Short Essay on Harbours"
     assert meta["citation_author"] == "Doe, Jane"
     assert meta["citation_publication_date"] == "2020/05"

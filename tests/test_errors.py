@@ -14,9 +14,17 @@ from sphinx.util.console import strip_escape_sequences
 EXPECTED = [
     ("sources/bad2020.md:8", "orphan_annotation", "must follow the paragraph"),
     ("sources/bad2020.md:14", "anchor_missing", "'a dog' is not in ¶ 1"),
-    ("sources/bad2020.md:19", "anchor_ambiguous", "'a cat' occurs 2 times in ¶ 1; quote more words"),
+    (
+        "sources/bad2020.md:19",
+        "anchor_ambiguous",
+        "'a cat' occurs 2 times in ¶ 1; quote more words",
+    ),
     ("sources/bad2020.md:29", "anchor_overlap", "overlaps the anchor of another note"),
-    ("sources/bad2020.md:34", "unknown_kind", "'rumour'; use one of: gloss, context, claim, sic, question, link"),
+    (
+        "sources/bad2020.md:34",
+        "unknown_kind",
+        "'rumour'; use one of: gloss, context, claim, sic, question, link",
+    ),
     ("sources/bad2020.md:38", "unknown_theme", "'nosuchtheme'"),
     ("sources/bad2020.md:43", "raw_mismatch", "¶ 2 differs from raw/bad2020.txt"),
     ("sources/nokey.md:1", "unknown_source", "'nokey1999', which is not a key of references.bib"),
@@ -46,10 +54,16 @@ def warnings(rootdir, tmp_path_factory):
     return [line.replace(str(src) + "/", "") for line in text.splitlines() if "WARNING" in line]
 
 
-@pytest.mark.parametrize(("where", "subtype", "words"), EXPECTED, ids=[f"{e[1]}@{e[0]}" for e in EXPECTED])
+@pytest.mark.parametrize(
+    ("where", "subtype", "words"), EXPECTED, ids=[f"{e[1]}@{e[0]}" for e in EXPECTED]
+)
 def test_mistake_is_reported_where_it_is(warnings, where, subtype, words):
-    matching = [w for w in warnings if w.startswith(where + ":") and f"[annotated_reader.{subtype}]" in w]
-    assert any(words in w for w in matching), f"no {subtype} warning at {where}:\n" + "\n".join(warnings)
+    matching = [
+        w for w in warnings if w.startswith(where + ":") and f"[annotated_reader.{subtype}]" in w
+    ]
+    assert any(words in w for w in matching), f"no {subtype} warning at {where}:\n" + "\n".join(
+        warnings
+    )
 
 
 def test_every_warning_names_a_file_and_line(warnings):

@@ -83,7 +83,13 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("config-inited", setup_assets)
     app.connect("html-page-context", on_html_page_context)
     app.connect("build-finished", write_exports)
-    for transform in (ResolveReaderNodes, Backlinks, HtmlNoteLayout, LatexNoteLayout, GlossaryPreviews):
+    for transform in (
+        ResolveReaderNodes,
+        Backlinks,
+        HtmlNoteLayout,
+        LatexNoteLayout,
+        GlossaryPreviews,
+    ):
         app.add_post_transform(transform)
     app.add_css_file("annotated-reader.css")
     app.add_js_file("annotated-reader.js")

@@ -43,7 +43,9 @@ class ReaderApaStyle(BaseStyle):
             yield self.format_entry(entry.key, entry)
 
     def format_entry(self, label: str, entry: Any) -> FormattedEntry:
-        return FormattedEntry(entry.key, _rich(reference(work_from_entry(entry.key, entry), "apa")), label)
+        return FormattedEntry(
+            entry.key, _rich(reference(work_from_entry(entry.key, entry), "apa")), label
+        )
 
 
 def register() -> None:

@@ -49,7 +49,9 @@ def _initialize_unless_told_not_to(self: Any, given: str, mark: str, context: An
 _if_render = model.If.render
 
 
-def _if_without_disambiguation(self: Any, item: Any, context: Any = None, delimiter: str = "", **kw: Any) -> Any:
+def _if_without_disambiguation(
+    self: Any, item: Any, context: Any = None, delimiter: str = "", **kw: Any
+) -> Any:
     # `<if disambiguate="true">` alone is always true in citeproc-py; the
     # reader's works never need disambiguating, so treat it as false.
     tests = set(self.attrib) - {"match"}
@@ -121,14 +123,18 @@ def _style(name: str) -> CitationStylesStyle:
 
 def reference(work: Work, style: str) -> str:
     """The reference-list entry, as HTML (italics as ``<i>``)."""
-    bibliography = CitationStylesBibliography(_style(style), CiteProcJSON([csl_item(work)]), formatter.html)
+    bibliography = CitationStylesBibliography(
+        _style(style), CiteProcJSON([csl_item(work)]), formatter.html
+    )
     bibliography.register(Citation([CitationItem(work.key)]))
     return _finish(bibliography.bibliography()[0])
 
 
 def in_text(work: Work, style: str, paragraph: int | str | None = None) -> str:
     """The parenthetical citation, with a paragraph locator if given."""
-    bibliography = CitationStylesBibliography(_style(style), CiteProcJSON([csl_item(work)]), formatter.html)
+    bibliography = CitationStylesBibliography(
+        _style(style), CiteProcJSON([csl_item(work)]), formatter.html
+    )
     locator = Locator("paragraph", str(paragraph)) if paragraph is not None else None
     citation = Citation([CitationItem(work.key, locator=locator)])
     bibliography.register(citation)

@@ -68,9 +68,13 @@ def write_exports(app: Sphinx, exception: Exception | None) -> None:
     for name, keys in sets.items():
         subset = BibliographyData({key: data.entries[key] for key in keys})
         (outdir / f"{name}.bib").write_text(subset.to_string("bibtex"), encoding="utf-8")
-        (outdir / f"{name}.ris").write_text(rispy.dumps([ris_record(works[k]) for k in keys]), encoding="utf-8")
+        (outdir / f"{name}.ris").write_text(
+            rispy.dumps([ris_record(works[k]) for k in keys]), encoding="utf-8"
+        )
         items = [csl_item(works[k]) for k in keys]
-        (outdir / f"{name}.json").write_text(json.dumps(items, ensure_ascii=False, indent=2), encoding="utf-8")
+        (outdir / f"{name}.json").write_text(
+            json.dumps(items, ensure_ascii=False, indent=2), encoding="utf-8"
+        )
 
 
 def cite_box_html(work: Work, relative_root: str) -> str:
@@ -97,7 +101,7 @@ def cite_box_html(work: Work, relative_root: str) -> str:
         f'<details class="ar-cite" id="cite-this" data-slot="{SLOT}">'
         '<summary id="cite-heading">Cite this source: APA, Chicago, MLA; BibTeX, RIS, CSL-JSON</summary>'
         '<p class="ar-cite-hint">To cite one paragraph, choose its number in the margin; '
-        'the in-text citations below then carry the paragraph locator.</p>'
+        "the in-text citations below then carry the paragraph locator.</p>"
         '<p class="ar-cite-chosen" hidden></p>'
         + "".join(rows)
         + f'<p class="ar-cite-downloads">Download this entry: {downloads}</p>'
@@ -110,7 +114,9 @@ def meta_tags(work: Work, page_url: str) -> str:
     item = csl_item(work)
     date = "/".join(f"{p:02d}" for p in item.get("issued", {}).get("date-parts", [[]])[0])
     tags: list[tuple[str, str]] = [("citation_title", work.title)]
-    tags += [("citation_author", f"{family}, {given}".strip(", ")) for given, family in work.authors]
+    tags += [
+        ("citation_author", f"{family}, {given}".strip(", ")) for given, family in work.authors
+    ]
     tags += [
         ("citation_publication_date", date),
         ("citation_publisher", work.publisher),
@@ -148,4 +154,6 @@ def on_html_page_context(
     work = load_works(bib_paths(app.env)).get(source.key)
     if work is None:
         return
-    context["metatags"] = context.get("metatags", "") + meta_tags(work, context.get("pageurl") or "")
+    context["metatags"] = context.get("metatags", "") + meta_tags(
+        work, context.get("pageurl") or ""
+    )

@@ -45,9 +45,15 @@ def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
         title = section[0].astext() if section is not None else ""
         domain.refs.append(
             PassageRef(
-                docname, ref.line or 0, ref["key"], ref["start"], ref["end"], ref["quote"],
-                section["ids"][0] if section is not None else "", title,
-            )  # fmt: skip
+                docname,
+                ref.line or 0,
+                ref["key"],
+                ref["start"],
+                ref["end"],
+                ref["quote"],
+                section["ids"][0] if section is not None else "",
+                title,
+            )
         )
     for ref in doctree.findall(ar.theme_ref):
         domain.data["theme_refs"].append((ref["slug"], Location(docname, ref.line or 0)))
@@ -78,9 +84,9 @@ def _text_blocks(doctree: nodes.document) -> list[nodes.Element]:
     blocks: list[nodes.Element] = []
     for node in doctree.findall(lambda n: isinstance(n, nodes.paragraph | nodes.title)):
         parent = node.parent
-        if isinstance(node, nodes.paragraph) and isinstance(parent, nodes.section | nodes.document):
-            blocks.append(node)
-        elif (
+        if (
+            isinstance(node, nodes.paragraph) and isinstance(parent, nodes.section | nodes.document)
+        ) or (
             isinstance(node, nodes.title)
             and isinstance(parent, nodes.section)
             and isinstance(parent.parent, nodes.section)
@@ -190,9 +196,15 @@ def attach_notes(doctree: nodes.document, page: SourcePage, registry: list[Note]
             mark_anchor(target[0], note)
         registry.append(
             Note(
-                page.docname, page.key, count, note["kind"], target["number"],
-                note["anchor"], list(note["themes"]), note.line or 0,
-            )  # fmt: skip
+                page.docname,
+                page.key,
+                count,
+                note["kind"],
+                target["number"],
+                note["anchor"],
+                list(note["themes"]),
+                note.line or 0,
+            )
         )
 
 
@@ -233,11 +245,18 @@ def mark_anchor(paragraph: nodes.paragraph, note: ar.annotation) -> None:
             continue
         match = pattern.search(str(text))
         if match:
-            before, phrase, after = str(text)[: match.start()], match.group(), str(text)[match.end() :]
+            before, phrase, after = (
+                str(text)[: match.start()],
+                match.group(),
+                str(text)[match.end() :],
+            )
             mark = ar.anchor_highlight(
-                phrase, phrase, kind=note["kind"], number=note["number"],
+                phrase,
+                phrase,
+                kind=note["kind"],
+                number=note["number"],
                 note_id=note["ids"][0],
-            )  # fmt: skip
+            )
             parent = text.parent
             index = parent.index(text)
             parent.remove(text)

@@ -9,7 +9,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Set
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from sphinx.domains import Domain
 from sphinx.environment import BuildEnvironment
@@ -85,7 +85,7 @@ class Backlink:
 class ReaderDomain(Domain):
     name = "reader"
     label = "Annotated reader"
-    initial_data: dict[str, Any] = {
+    initial_data: ClassVar[dict[str, Any]] = {
         "sources": {},  # key -> SourcePage
         "notes": [],  # Note
         "refs": [],  # PassageRef
@@ -230,11 +230,13 @@ class ReaderDomain(Domain):
         links = self.backlinks()
         shown: dict[str, str] = {}
         for source in self.sources.values():
-            shown[source.docname] = _digest(sorted((n, repr(v)) for n, v in links[source.key].items()))
+            shown[source.docname] = _digest(
+                sorted((n, repr(v)) for n, v in links[source.key].items())
+            )
         quoted: dict[str, list[str]] = defaultdict(list)
         for ref in self.refs:
-            source = self.sources.get(ref.key)
-            preview = source.span_text(ref.start, ref.end) if source else ""
+            cited = self.sources.get(ref.key)
+            preview = cited.span_text(ref.start, ref.end) if cited else ""
             quoted[ref.docname].append(f"{ref.key}:{ref.start}-{ref.end}:{preview}")
         for docname, items in quoted.items():
             shown[docname] = shown.get(docname, "") + _digest(items)

@@ -27,13 +27,15 @@ def visit_annotation(self: Any, node: ar.annotation) -> None:
     label = ar.KINDS[kind]
     self.body.append(
         self.starttag(
-            node, "aside", CLASS=f"ar-note ar-kind-{kind}",
+            node,
+            "aside",
+            CLASS=f"ar-note ar-kind-{kind}",
             **{
                 "data-kind": kind,
                 "data-anchored": "true" if node["anchor"] else "false",
                 "aria-label": f"Note {number}, {label.lower()}",
             },
-        )  # fmt: skip
+        )
     )
     target = f"#hl-{number}" if node["anchor"] else f"#p{node.parent.parent['number']}"
     self.body.append(

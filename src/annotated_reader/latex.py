@@ -11,7 +11,14 @@ from docutils import nodes
 from . import nodes as ar
 
 # Inside these, \marginpar raises "Float(s) lost".
-BOXES = (nodes.table, nodes.Admonition, nodes.admonition, nodes.footnote, nodes.sidebar, nodes.topic)
+BOXES = (
+    nodes.table,
+    nodes.Admonition,
+    nodes.admonition,
+    nodes.footnote,
+    nodes.sidebar,
+    nodes.topic,
+)
 
 
 def _in_box(node: nodes.Node) -> bool:

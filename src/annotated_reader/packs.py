@@ -52,11 +52,19 @@ def _load_packs(name: str, mtime: float) -> dict[str, Pack]:
     packs = {}
     for slug, spec in data.get("packs", {}).items():
         if not isinstance(spec, dict) or not isinstance(spec.get("title"), str):
-            warn(Warn.BAD_PACK, f"pack {slug!r} needs a title = \"...\"", location)
+            warn(Warn.BAD_PACK, f'pack {slug!r} needs a title = "..."', location)
             continue
         contents = spec.get("contents")
-        if not isinstance(contents, list) or not all(isinstance(c, str) for c in contents) or not contents:
-            warn(Warn.BAD_PACK, f"pack {slug!r} needs contents = [\"themes/...\", \"sources/...\"]", location)
+        if (
+            not isinstance(contents, list)
+            or not all(isinstance(c, str) for c in contents)
+            or not contents
+        ):
+            warn(
+                Warn.BAD_PACK,
+                f'pack {slug!r} needs contents = ["themes/...", "sources/..."]',
+                location,
+            )
             continue
         packs[slug] = Pack(slug, spec["title"], str(spec.get("subtitle", "")), tuple(contents))
     return packs
@@ -92,7 +100,11 @@ class BriefingPack(SphinxDirective):
         slug = Path(self.env.docname).name
         pack = packs_of(self.env.srcdir, self.config).get(slug)
         if pack is None:
-            warn(Warn.BAD_PACK, f"no pack {slug!r} in {self.config.annotated_reader_packs}", self.get_location())
+            warn(
+                Warn.BAD_PACK,
+                f"no pack {slug!r} in {self.config.annotated_reader_packs}",
+                self.get_location(),
+            )
             return []
         entries = [*pack.contents, *self.config.annotated_reader_back_matter]
         # The LaTeX build reads its own doctrees, so only it inlines the pages;
@@ -102,8 +114,15 @@ class BriefingPack(SphinxDirective):
             toc["parent"] = self.env.docname
             toc["entries"] = [(None, doc) for doc in entries]
             toc["includefiles"] = entries
-            settings = {"maxdepth": 1, "glob": False, "hidden": True, "caption": None,
-                        "titlesonly": False, "numbered": 0, "includehidden": False}  # fmt: skip
+            settings = {
+                "maxdepth": 1,
+                "glob": False,
+                "hidden": True,
+                "caption": None,
+                "titlesonly": False,
+                "numbered": 0,
+                "includehidden": False,
+            }
             for name, value in settings.items():
                 toc[name] = value
             return [toc]
@@ -122,9 +141,14 @@ class BriefingPack(SphinxDirective):
         items = nodes.bullet_list()
         for doc in pack.contents:
             ref = addnodes.pending_xref(
-                "", nodes.inline("", doc), refdomain="std", reftype="doc",
-                reftarget="/" + doc, refexplicit=False, refwarn=True,
-            )  # fmt: skip
+                "",
+                nodes.inline("", doc),
+                refdomain="std",
+                reftype="doc",
+                reftarget="/" + doc,
+                refexplicit=False,
+                refwarn=True,
+            )
             self.set_source_info(ref)
             items += nodes.list_item("", nodes.paragraph("", "", ref))
         result.append(items)

@@ -53,8 +53,12 @@ def event_problems(event: dict[str, Any], known_keys: set[str]) -> list[str]:
         problems.append("an inferred date needs a note saying how it was inferred")
     passages, cites = event.get("passages", []), event.get("cite", [])
     if not passages and not cites:
-        problems.append("link the event to a passage (passages = [\"key:N\"]) or a work (cite = [\"key\"])")
-    problems += [f"passage {p!r} is not key:N or key:N-M" for p in passages if not parse_target(str(p))]
+        problems.append(
+            'link the event to a passage (passages = ["key:N"]) or a work (cite = ["key"])'
+        )
+    problems += [
+        f"passage {p!r} is not key:N or key:N-M" for p in passages if not parse_target(str(p))
+    ]
     problems += [f"cite key {k!r} is not in references.bib" for k in cites if k not in known_keys]
     return problems
 
@@ -105,7 +109,9 @@ class Timeline(SphinxDirective):
             if index:
                 evidence += nodes.Text("; ")
             key, start, end = parse_target(target)  # type: ignore[misc]
-            ref = ar.passage_ref(target, key=key, start=start, end=end, quote="", docname=self.env.docname)
+            ref = ar.passage_ref(
+                target, key=key, start=start, end=end, quote="", docname=self.env.docname
+            )
             self.set_source_info(ref)
             evidence += ref
         for key in event.get("cite", []):

@@ -19,7 +19,9 @@ from .citations import STYLES, in_text, reference, to_nodes
 from .domain import ReaderDomain, get_domain
 
 
-def make_table(header: Sequence[nodes.Node | str], rows: list[list[Any]], classes: list[str]) -> nodes.table:
+def make_table(
+    header: Sequence[nodes.Node | str], rows: list[list[Any]], classes: list[str]
+) -> nodes.table:
     """A docutils table from cells that are text or inline nodes."""
     table = nodes.table(classes=classes)
     group = nodes.tgroup(cols=len(header))
@@ -160,14 +162,15 @@ class ResolveReaderNodes(ReaderTransform):
             rows.append(row)
         return make_table(header, rows, ["ar-concordance"])
 
-
     def citation_guide(self) -> nodes.Node:
         """For each source in this output: its reference and a paragraph citation per style."""
         guide = nodes.container(classes=["ar-citation-guide"])
         sources = [s for s in self.domain.sources.values() if self.in_output(s.docname)]
         for source in sorted(sources, key=lambda s: (self.works[s.key].year, s.key)):
             work = self.works[source.key]
-            guide += nodes.rubric("", "", self.link(source.docname, "", nodes.inline("", work.label)))
+            guide += nodes.rubric(
+                "", "", self.link(source.docname, "", nodes.inline("", work.label))
+            )
             items = nodes.bullet_list()
             for style, label in STYLES.items():
                 para = nodes.paragraph()
@@ -197,7 +200,7 @@ class GlossaryPreviews(ReaderTransform):
 
 
 class Backlinks(ReaderTransform):
-    """"Discussed in" under each referenced paragraph; passages at chapter ends."""
+    """ "Discussed in" under each referenced paragraph; passages at chapter ends."""
 
     default_priority = 6
 
