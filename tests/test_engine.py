@@ -181,3 +181,15 @@ def test_notes_inside_boxes_use_marginnote():
     box += note
     assert _in_box(note)
     assert not _in_box(ar.annotation())
+
+
+@pytest.mark.sphinx("latex", testroot="basic", freshenv=True)
+def test_a_pack_bibliography_lists_only_what_the_pack_contains(app):
+    """Roe's page is not in the 'harbours' pack: its entry is left out, while
+    Doe (a page of the pack) and the work a note cites stay."""
+    app.build()
+    tex = (app.outdir / "harbours.tex").read_text(encoding="utf-8")
+    bibliography = tex[tex.index(r"\begin{sphinxthebibliography}") :]
+    assert "Doe, J. (2020, May)" in bibliography
+    assert "Port Authority" in bibliography
+    assert "Roe, R." not in bibliography

@@ -34,6 +34,7 @@ EXPECTED = [
     ("chapter.md:13", "quote_not_found", "'words that are not there' is not in bad2020 ¶ 2"),
     ("chapter.md:15", "unknown_theme", "'nosuch'"),
     ("chapter.md:17", "orphan_annotation", "annotations belong on source pages"),
+    ("chapter.md:21", "bad_passage", "role was not read"),
     ("timeline.toml:7", "bad_timeline", "date 'Feb 2017' is not YYYY"),
     ("timeline.toml:7", "bad_timeline", "status 'rumour' is not one of"),
     ("timeline.toml:7", "bad_timeline", "link the event to a passage"),

@@ -28,6 +28,7 @@ from .transforms import (
     GlossaryPreviews,
     HtmlNoteLayout,
     LatexNoteLayout,
+    PackBibliography,
     ResolveReaderNodes,
 )
 
@@ -89,6 +90,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         HtmlNoteLayout,
         LatexNoteLayout,
         GlossaryPreviews,
+        PackBibliography,
     ):
         app.add_post_transform(transform)
     app.add_css_file("annotated-reader.css")

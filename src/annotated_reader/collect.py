@@ -4,6 +4,7 @@ register paragraphs, notes and passage references in the domain."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +56,14 @@ def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
                 title,
             )
         )
+    for text in doctree.findall(nodes.Text):
+        if UNPARSED_ROLE.search(str(text)):
+            warn(
+                Warn.BAD_PASSAGE,
+                "a {passage}/{quote}/{theme} role was not read (shown as plain text); inside "
+                "a table cell write the quotation separator as \\| (key:N\\|words)",
+                text.parent,
+            )
     for ref in doctree.findall(ar.theme_ref):
         domain.data["theme_refs"].append((ref["slug"], Location(docname, ref.line or 0)))
     if any(doctree.findall(ar.concordance)):
@@ -67,6 +76,9 @@ def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
             for term_id in term["ids"]:
                 domain.data["terms"][term_id] = definition
                 domain.data["term_docs"][term_id] = docname
+
+
+UNPARSED_ROLE = re.compile(r"\{(?:passage|quote|theme)\}`")
 
 
 def _ancestors(node: nodes.Node) -> list[nodes.Element]:

@@ -199,6 +199,27 @@ class GlossaryPreviews(ReaderTransform):
             ref += nodes.inline("", definitions[target], classes=["ar-preview"])
 
 
+class PackBibliography(ReaderTransform):
+    """LaTeX: a pack's bibliography lists the sources it contains and the
+    works its pages cite, not the whole book's."""
+
+    formats = ("latex",)
+    default_priority = 8  # after sphinxcontrib-bibtex builds the lists (5)
+
+    def run(self, **kwargs: Any) -> None:
+        included = set(self.builder.docnames)
+        cite = self.env.domains["cite"]
+        keep = {s.key for s in self.domain.sources.values() if s.docname in included}
+        for ref in cite.citation_refs:
+            if ref.docname in included:
+                keep |= {target.key for target in ref.targets}
+        key_of = {c.citation_id: c.key for c in cite.citations}
+        for node in list(self.document.findall(nodes.citation)):
+            key = next((key_of[i] for i in node["ids"] if i in key_of), None)
+            if key is not None and key not in keep:
+                node.parent.remove(node)
+
+
 class Backlinks(ReaderTransform):
     """ "Discussed in" under each referenced paragraph; passages at chapter ends."""
 
