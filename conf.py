@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -57,6 +58,9 @@ html_theme_options = {
     "secondary_sidebar_items": {"sources/*": []},
 }
 html_last_updated_fmt = None
+# Where the edition is published: each page then names its own canonical URL,
+# so that it is never taken for the original article. Set it when deploying.
+html_baseurl = os.environ.get("READER_BASE_URL", "")
 
 # -- LaTeX (xelatex) ------------------------------------------------------------
 

@@ -159,6 +159,10 @@ def test_meta_tags_describe_the_original_for_reference_managers(built):
     assert meta["citation_publication_date"] == "2020/05"
     assert meta["citation_public_url"] == "https://example.org/harbours"
     assert meta["DC.rights"] == "CC BY 4.0"
+    # The edition names itself as canonical; the original is citation_public_url.
+    canonical = page.select_one('link[rel="canonical"]')["href"]
+    assert canonical == "https://reader.example.org/sources/doe2020.html"
+    assert meta["DC.source"] == canonical
 
 
 @pytest.mark.sphinx("latex", testroot="basic", freshenv=True)
