@@ -108,7 +108,7 @@ def test_paragraph_number_gives_its_citation_and_copy_works(page, site):
 
 def test_passage_reference_previews_its_paragraph(page, site):
     page.goto(f"{site}/themes/trade.html")
-    link = page.locator("a.ar-passage").first
+    link = page.locator('a.ar-passage[href*="sources/"]').first
     preview = link.locator(".ar-preview")
     assert not preview.is_visible()
     link.hover()
@@ -122,3 +122,13 @@ def test_pages_make_no_external_requests(page, site):
         page.wait_for_load_state("networkidle")
     hosts = {urlparse(url).hostname for url in page.requests if not url.startswith("data:")}
     assert hosts == {"127.0.0.1"}
+
+
+def test_glossary_term_previews_its_definition_with_passages(page, site):
+    page.goto(f"{site}/themes/trade.html")
+    link = page.locator('a[href*="glossary.html#term-"]').first
+    link.hover()
+    preview = link.locator(".ar-preview")
+    assert preview.is_visible()
+    assert "¶" in preview.inner_text()
+    assert "; ;" not in preview.inner_text()

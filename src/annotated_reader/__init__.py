@@ -94,7 +94,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     ):
         app.add_post_transform(transform)
     app.add_css_file("annotated-reader.css")
-    app.add_js_file("annotated-reader.js")
+    app.add_js_file("annotated-reader.js", defer="defer")  # it reads the page it is on
     app.add_latex_package("annotatedreader")
     return {
         "version": __version__,

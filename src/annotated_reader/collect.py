@@ -71,7 +71,7 @@ def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
     for item in doctree.findall(nodes.definition_list_item):
         if not isinstance(item.parent.parent, addnodes.glossary):
             continue
-        definition = squash(item.next_node(nodes.definition).astext())
+        definition = squash(text_with_passages(item.next_node(nodes.definition)))
         for term in item.findall(nodes.term):
             for term_id in term["ids"]:
                 domain.data["terms"][term_id] = definition
@@ -79,6 +79,16 @@ def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
 
 
 UNPARSED_ROLE = re.compile(r"\{(?:passage|quote|theme)\}`")
+
+
+def text_with_passages(node: nodes.Node) -> str:
+    """A node's text in which each passage reference stays as ``{key:N-M}``,
+    to be labelled at write time when every source is known."""
+    if isinstance(node, ar.passage_ref):
+        return f"{{{node['key']}:{node['start']}-{node['end']}}}"
+    if isinstance(node, nodes.Text):
+        return str(node)
+    return "".join(text_with_passages(child) for child in node.children)
 
 
 def _ancestors(node: nodes.Node) -> list[nodes.Element]:

@@ -5,6 +5,7 @@ LaTeX build ``env.docname`` is the pack's start page."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -39,6 +40,9 @@ def make_table(
     group += nodes.thead("", row(header))
     group += nodes.tbody("", *[row(r) for r in rows])
     return table
+
+
+PASSAGE_SLOT = re.compile(r"\{([A-Za-z][\w-]*):(\d+)-(\d+)\}")
 
 
 class ReaderTransform(SphinxPostTransform):
@@ -106,7 +110,7 @@ class ResolveReaderNodes(ReaderTransform):
             link += nodes.inline("", f"{name}, {where}: {preview}", classes=["ar-preview"])
         linked = self.link(source.docname, f"p{start}", link, f"{name}, {where}")
         if isinstance(linked, nodes.reference):
-            linked["classes"].append("ar-passage")
+            linked["classes"] += ["ar-passage", "ar-has-preview"]
         if not quote:
             return linked
         quoted = nodes.inline("", classes=["ar-quote"])
@@ -195,8 +199,15 @@ class GlossaryPreviews(ReaderTransform):
             target = ref.get("refuri", "").rpartition("#")[2] or ref.get("refid", "")
             if not target.startswith("term-") or target not in definitions:
                 continue
-            ref["classes"].append("ar-passage")
-            ref += nodes.inline("", definitions[target], classes=["ar-preview"])
+            preview = PASSAGE_SLOT.sub(self.label, definitions[target])
+            ref["classes"].append("ar-has-preview")
+            ref += nodes.inline("", preview, classes=["ar-preview"])
+
+    def label(self, match: re.Match[str]) -> str:
+        key, start, end = match.group(1), int(match.group(2)), int(match.group(3))
+        work = self.works.get(key)
+        where = f"¶ {start}" if start == end else f"¶¶ {start}–{end}"
+        return f"{work.label if work else key}, {where}"
 
 
 class PackBibliography(ReaderTransform):
