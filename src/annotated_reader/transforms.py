@@ -219,7 +219,7 @@ class PackBibliography(ReaderTransform):
 
     def run(self, **kwargs: Any) -> None:
         included = set(self.builder.docnames)
-        cite = self.env.domains["cite"]
+        cite: Any = self.env.domains["cite"]  # sphinxcontrib-bibtex's BibtexDomain
         keep = {s.key for s in self.domain.sources.values() if s.docname in included}
         for ref in cite.citation_refs:
             if ref.docname in included:
