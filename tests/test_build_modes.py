@@ -68,3 +68,27 @@ def test_editing_a_chapter_updates_backlinks_incrementally(rootdir, tmp_path):
         "Roe (2019)",
         "0 notes, 2 refs",
     ]
+
+
+def test_a_new_chapter_updates_pages_that_link_to_it(rootdir, tmp_path):
+    """A {theme} link written before its chapter existed is rewritten once the
+    chapter appears, without rereading the page that holds it."""
+    src = tmp_path / "src"
+    shutil.copytree(rootdir / "test-basic", src)
+    (src / "themes" / "ports.md").write_text(
+        (src / "themes" / "ports.md").read_text(encoding="utf-8")
+        + "\nSee also {theme}`ships`.\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    app = SphinxTestApp("html", srcdir=src, builddir=out, warning=StringIO(), freshenv=True)
+    app.build()
+    app.cleanup()
+    assert "unknown theme 'ships'" in app.warning.getvalue()
+
+    (src / "themes" / "ships.md").write_text("---\ntheme: ships\n---\n\n# Ships at sea\n\nText.\n")
+    index = src / "index.md"
+    index.write_text(index.read_text().replace("themes/ports\n", "themes/ports\nthemes/ships\n"))
+    second = build(src, out)
+    links = [a.get_text() for a in soup(second.outdir / "themes/ports.html").select("a.reference")]
+    assert "Ships at sea" in links

@@ -233,11 +233,15 @@ class ReaderDomain(Domain):
             shown[source.docname] = _digest(
                 sorted((n, repr(v)) for n, v in links[source.key].items())
             )
+        # What each page shows of other pages: paragraph previews, chapter titles.
         quoted: dict[str, list[str]] = defaultdict(list)
         for ref in self.refs:
             cited = self.sources.get(ref.key)
             preview = cited.span_text(ref.start, ref.end) if cited else ""
             quoted[ref.docname].append(f"{ref.key}:{ref.start}-{ref.end}:{preview}")
+        for slug, loc in self.data["theme_refs"]:
+            theme = self.themes.get(slug)
+            quoted[loc.docname].append(f"{slug}:{theme.docname}:{theme.title}" if theme else slug)
         for docname, items in quoted.items():
             shown[docname] = shown.get(docname, "") + _digest(items)
         table = _digest(sorted(self.concordance_counts().items())) + _digest(
