@@ -42,7 +42,7 @@ exclude_patterns = [
 ]
 
 bibtex_bibfiles = ["references.bib"]
-bibtex_reference_style = "author_year"
+bibtex_reference_style = "reader-author-year"  # (Lee, 2017), round brackets
 bibtex_default_style = "reader-apa"  # APA 7 via citeproc-py (annotated_reader.bibstyle)
 bibtex_cite_id = "cite-{bibliography_count}-{key}"
 

@@ -6,17 +6,23 @@ from __future__ import annotations
 
 import re
 from html import unescape
+from dataclasses import dataclass, field
 from typing import Any
 
+import sphinxcontrib.bibtex.plugin
 from pybtex.plugin import register_plugin
 from pybtex.richtext import HRef, Tag, Text
 from pybtex.style import FormattedEntry
 from pybtex.style.formatting import BaseStyle
 
+from sphinxcontrib.bibtex.style.referencing import BracketStyle
+from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
+
 from .bibliography import work_from_entry
 from .citations import reference
 
 STYLE_NAME = "reader-apa"
+REFERENCE_STYLE_NAME = "reader-author-year"
 
 
 def _rich(html: str) -> Text:
@@ -48,5 +54,23 @@ class ReaderApaStyle(BaseStyle):
         )
 
 
+def _round() -> BracketStyle:
+    return BracketStyle(left="(", right=")")
+
+
+@dataclass
+class RoundAuthorYearStyle(AuthorYearReferenceStyle):
+    """Author-year citations in round brackets, as APA prints them: (Lee, 2017)."""
+
+    bracket_parenthetical: BracketStyle = field(default_factory=_round)
+    bracket_textual: BracketStyle = field(default_factory=_round)
+    bracket_author: BracketStyle = field(default_factory=_round)
+    bracket_label: BracketStyle = field(default_factory=_round)
+    bracket_year: BracketStyle = field(default_factory=_round)
+
+
 def register() -> None:
     register_plugin("pybtex.style.formatting", STYLE_NAME, ReaderApaStyle, force=True)
+    sphinxcontrib.bibtex.plugin.register_plugin(
+        "sphinxcontrib.bibtex.style.referencing", REFERENCE_STYLE_NAME, RoundAuthorYearStyle, force=True
+    )

@@ -164,12 +164,13 @@ class ReaderDomain(Domain):
         return None
 
     def backlinks(self) -> dict[str, dict[int, list[Backlink]]]:
-        """For every source paragraph, the chapter sections that reference it."""
+        """For every source paragraph, the chapter sections that reference it,
+        in the order of the chapters' references."""
         links: dict[str, dict[int, list[Backlink]]] = defaultdict(lambda: defaultdict(list))
         titles = {t.docname: t.title for t in self.themes.values()}
         for ref in self.refs:
-            if self.passage_error(ref.key, ref.start, ref.end):
-                continue
+            if ref.docname not in titles or self.passage_error(ref.key, ref.start, ref.end):
+                continue  # only chapters: notes and back matter link in their own way
             chapter = titles.get(ref.docname, "")
             for number in range(ref.start, ref.end + 1):
                 link = Backlink(ref.docname, ref.section_id, ref.section_title, chapter)

@@ -17,7 +17,7 @@ from sphinx.util.nodes import make_refnode
 from . import nodes as ar
 from .bibliography import Work, bib_paths, load_works
 from .citations import STYLES, in_text, reference, to_nodes
-from .domain import ReaderDomain, get_domain
+from .domain import Backlink, ReaderDomain, get_domain
 
 
 def make_table(
@@ -245,13 +245,21 @@ class Backlinks(ReaderTransform):
                 continue
             box = nodes.paragraph(classes=["ar-backlinks"])
             box += nodes.emphasis("", "Discussed in: ")
-            for index, link in enumerate(found):
+            chapters: dict[str, list[Backlink]] = {}
+            for link in found:
+                chapters.setdefault(link.docname, []).append(link)
+            for index, (docname, group) in enumerate(chapters.items()):
                 if index:
                     box += nodes.Text("; ")
-                text = link.chapter_title or link.section_title
-                if link.section_title and link.section_title != text:
-                    text = f"{text} › {link.section_title}"
-                box += self.link(link.docname, link.section_id, nodes.inline("", text))
+                box += self.link(docname, "", nodes.inline("", group[0].chapter_title))
+                sections = [link for link in group if link.section_title != link.chapter_title]
+                if sections:
+                    box += nodes.Text(" (")
+                    for number, link in enumerate(sections):
+                        if number:
+                            box += nodes.Text(", ")
+                        box += self.link(docname, link.section_id, nodes.inline("", link.section_title))
+                    box += nodes.Text(")")
             para += box
         self.chapter_passages()
 
