@@ -76,8 +76,7 @@ def test_a_new_chapter_updates_pages_that_link_to_it(rootdir, tmp_path):
     src = tmp_path / "src"
     shutil.copytree(rootdir / "test-basic", src)
     (src / "themes" / "ports.md").write_text(
-        (src / "themes" / "ports.md").read_text(encoding="utf-8")
-        + "\nSee also {theme}`ships`.\n",
+        (src / "themes" / "ports.md").read_text(encoding="utf-8") + "\nSee also {theme}`ships`.\n",
         encoding="utf-8",
     )
     out = tmp_path / "out"

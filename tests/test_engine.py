@@ -4,6 +4,8 @@ source card and citation box, in HTML and LaTeX."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from docutils import nodes
 
@@ -198,7 +200,11 @@ def test_a_pack_bibliography_lists_only_what_the_pack_contains(app):
     Doe (a page of the pack) and the work a note cites stay."""
     app.build()
     tex = (app.outdir / "harbours.tex").read_text(encoding="utf-8")
-    bibliography = tex[tex.index(r"\begin{sphinxthebibliography}") :]
-    assert "Doe, J. (2020, May)" in bibliography
+    # The list stays on its page, once, with targets for the citation links.
+    assert r"\begin{sphinxthebibliography}" not in tex
+    bibliography = tex[tex.index(r"\label{\detokenize{biblio::doc}}") :]
+    assert bibliography.count("Doe, J. (2020, May)") == 1
     assert "Port Authority" in bibliography
     assert "Roe, R." not in bibliography
+    for target in re.findall(r"\\hyperlink\{(cite\.[^}]+)\}", tex):
+        assert rf"\hypertarget{{{target}}}" in tex

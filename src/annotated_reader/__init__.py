@@ -28,6 +28,7 @@ from .transforms import (
     GlossaryPreviews,
     HtmlNoteLayout,
     LatexNoteLayout,
+    LatexReferenceList,
     PackBibliography,
     ResolveReaderNodes,
 )
@@ -91,6 +92,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         LatexNoteLayout,
         GlossaryPreviews,
         PackBibliography,
+        LatexReferenceList,
     ):
         app.add_post_transform(transform)
     app.add_css_file("annotated-reader.css")

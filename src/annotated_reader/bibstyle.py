@@ -5,8 +5,8 @@ strings as the "Cite this" boxes."""
 from __future__ import annotations
 
 import re
-from html import unescape
 from dataclasses import dataclass, field
+from html import unescape
 from typing import Any
 
 import sphinxcontrib.bibtex.plugin
@@ -14,7 +14,6 @@ from pybtex.plugin import register_plugin
 from pybtex.richtext import HRef, Tag, Text
 from pybtex.style import FormattedEntry
 from pybtex.style.formatting import BaseStyle
-
 from sphinxcontrib.bibtex.style.referencing import BracketStyle
 from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
 
@@ -72,5 +71,8 @@ class RoundAuthorYearStyle(AuthorYearReferenceStyle):
 def register() -> None:
     register_plugin("pybtex.style.formatting", STYLE_NAME, ReaderApaStyle, force=True)
     sphinxcontrib.bibtex.plugin.register_plugin(
-        "sphinxcontrib.bibtex.style.referencing", REFERENCE_STYLE_NAME, RoundAuthorYearStyle, force=True
+        "sphinxcontrib.bibtex.style.referencing",
+        REFERENCE_STYLE_NAME,
+        RoundAuthorYearStyle,
+        force=True,
     )

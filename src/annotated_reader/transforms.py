@@ -225,10 +225,45 @@ class PackBibliography(ReaderTransform):
             if ref.docname in included:
                 keep |= {target.key for target in ref.targets}
         key_of = {c.citation_id: c.key for c in cite.citations}
-        for node in list(self.document.findall(nodes.citation)):
-            key = next((key_of[i] for i in node["ids"] if i in key_of), None)
+        for node in list(self.document.findall(nodes.Element)):
+            key = next((key_of[i] for i in node.get("ids", ()) if i in key_of), None)
             if key is not None and key not in keep:
                 node.parent.remove(node)
+
+
+class LatexReferenceList(ReaderTransform):
+    """LaTeX: reference-list entries stay where the page puts them (Sphinx
+    would gather every citation into one list at the end of the PDF), as
+    APA paragraphs without a label, each still a link target."""
+
+    formats = ("latex",)
+    default_priority = 700  # before Sphinx's own gathering at 750
+
+    def run(self, **kwargs: Any) -> None:
+        for citation in list(self.document.findall(nodes.citation)):
+            # sphinxcontrib-bibtex fills one stored node per entry, once per
+            # pack built in the run: the last paragraph is this pack's.
+            text = [c for c in citation.children if isinstance(c, nodes.paragraph)][-1]
+            docname = next(
+                (a["docname"] for a in _ancestors(citation) if a.get("docname")), self.env.docname
+            )
+            entry = nodes.paragraph(classes=["ar-reference"])
+            entry += nodes.target(ids=citation["ids"])
+            for target in citation["ids"]:
+                # Citation links point at "cite.<doc>:<id>" (Sphinx's \bibitem names).
+                entry += nodes.raw(
+                    "", f"\\hypertarget{{cite.{docname}:{target}}}{{}}", format="latex"
+                )
+            entry += text.deepcopy().children
+            citation.replace_self(entry)
+
+
+def _ancestors(node: nodes.Node) -> list[nodes.Element]:
+    found = []
+    while node.parent is not None:
+        node = node.parent
+        found.append(node)
+    return found
 
 
 class Backlinks(ReaderTransform):
@@ -258,7 +293,9 @@ class Backlinks(ReaderTransform):
                     for number, link in enumerate(sections):
                         if number:
                             box += nodes.Text(", ")
-                        box += self.link(docname, link.section_id, nodes.inline("", link.section_title))
+                        box += self.link(
+                            docname, link.section_id, nodes.inline("", link.section_title)
+                        )
                     box += nodes.Text(")")
             para += box
         self.chapter_passages()
