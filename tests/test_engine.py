@@ -77,10 +77,10 @@ def test_passage_references_link_label_and_preview(built):
     hrefs = [a["href"] for a in links]
     assert "../sources/doe2020.html#p1" in hrefs
     single = next(a for a in links if a["href"].endswith("#p1"))
-    assert single.select_one(".ar-label").get_text() == "Doe (2020), ¶ 1"
+    assert single.select_one(".ar-label").get_text() == "Doe 2020, ¶ 1"
     assert "busy in 1900" in single.select_one(".ar-preview").get_text()
     ranged = next(a for a in links if "¶¶" in a.get_text())
-    assert ranged.select_one(".ar-label").get_text() == "Doe (2020), ¶¶ 2–3"
+    assert ranged.select_one(".ar-label").get_text() == "Doe 2020, ¶¶ 2–3"
     quote = page.select_one(".ar-quote")
     assert quote.get_text().startswith("“Some ports failed” (Doe 2020, ¶ 3")
 
@@ -110,7 +110,7 @@ def test_chapter_ends_with_the_passages_it_discusses(built):
     rubric = next(r for r in page.select("p.rubric") if "Passages discussed" in r.get_text())
     items = rubric.find_next("ul", class_="ar-discussed").select("li")
     labels = [li.select_one("strong").get_text() for li in items]
-    assert labels == ["Doe (2020), ¶ 1", "Doe (2020), ¶¶ 2–3", "Doe (2020), ¶ 3", "Roe (2019), ¶ 1"]
+    assert labels == ["Doe 2020, ¶ 1", "Doe 2020, ¶¶ 2–3", "Doe 2020, ¶ 3", "Roe 2019, ¶ 1"]
 
 
 def test_concordance_counts_notes_and_references(built):
@@ -183,7 +183,7 @@ def test_latex_puts_notes_in_the_margin_at_their_anchor(app):
     assert r"\label{\detokenize{sources/doe2020:p1}}" in tex
     assert r"\hyperref[\detokenize{sources/doe2020:p1}]" in tex
     assert "Discussed in" in tex
-    assert "ar-preview" not in tex and "Doe (2020), ¶ 1: Harbours" not in tex
+    assert "ar-preview" not in tex and "Doe 2020, ¶ 1: Harbours" not in tex
 
 
 def test_notes_inside_boxes_use_marginnote():

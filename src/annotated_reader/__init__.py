@@ -100,7 +100,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_latex_package("annotatedreader")
     return {
         "version": __version__,
-        "env_version": 2,
+        "env_version": 4,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

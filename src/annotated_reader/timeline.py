@@ -92,7 +92,9 @@ class Timeline(SphinxDirective):
                 warn(Warn.BAD_TIMELINE, f"timeline event {index + 1} is out of date order", where)
             previous = event["date"]
             rows.append(self.row(event, works))
-        table = make_table(["Date", "Event", "Where it is discussed"], rows, ["ar-timeline"])
+        table = make_table(
+            ["Date", "Event", "Where it is discussed"], rows, ["ar-timeline"], widths=(27, 45, 28)
+        )
         return [table]
 
     def row(self, event: dict[str, Any], works: dict[str, Any]) -> list[Any]:

@@ -21,13 +21,17 @@ from .domain import Backlink, ReaderDomain, get_domain
 
 
 def make_table(
-    header: Sequence[nodes.Node | str], rows: list[list[Any]], classes: list[str]
+    header: Sequence[nodes.Node | str],
+    rows: list[list[Any]],
+    classes: list[str],
+    widths: Sequence[int] = (),
 ) -> nodes.table:
-    """A docutils table from cells that are text or inline nodes."""
-    table = nodes.table(classes=classes)
+    """A docutils table from cells that are text or inline nodes; ``widths``
+    (relative) also fix the column widths of the PDF."""
+    table = nodes.table(classes=[*classes, "colwidths-given"] if widths else classes)
     group = nodes.tgroup(cols=len(header))
     table += group
-    group.extend(nodes.colspec(colwidth=1) for _ in header)
+    group.extend(nodes.colspec(colwidth=w) for w in (widths or [1] * len(header)))
 
     def row(cells: Sequence[Any]) -> nodes.row:
         line = nodes.row()
@@ -100,15 +104,15 @@ class ResolveReaderNodes(ReaderTransform):
         if source is None or self.domain.passage_error(key, start, end):
             return nodes.inline(ref.rawsource, ref.astext(), classes=["ar-broken"])
         work = self.works.get(key)
-        name = work.label if work else key
         where = f"¶ {start}" if start == end else f"¶¶ {start}–{end}"
-        label = f"{work.parenthetical if work else key}, {where}" if quote else f"{name}, {where}"
+        # "Lee 2017, ¶ 3" reads well in running text and inside parentheses.
+        label = f"{work.parenthetical if work else key}, {where}"
         link = nodes.inline("", "", nodes.inline("", label, classes=["ar-label"]))
         if self.builder.format == "html":
             preview = source.span_text(start, end)
             preview = preview if len(preview) < 600 else preview[:600].rsplit(" ", 1)[0] + " …"
-            link += nodes.inline("", f"{name}, {where}: {preview}", classes=["ar-preview"])
-        linked = self.link(source.docname, f"p{start}", link, f"{name}, {where}")
+            link += nodes.inline("", f"{label}: {preview}", classes=["ar-preview"])
+        linked = self.link(source.docname, f"p{start}", link, label)
         if isinstance(linked, nodes.reference):
             linked["classes"] += ["ar-passage", "ar-has-preview"]
         if not quote:
@@ -207,7 +211,7 @@ class GlossaryPreviews(ReaderTransform):
         key, start, end = match.group(1), int(match.group(2)), int(match.group(3))
         work = self.works.get(key)
         where = f"¶ {start}" if start == end else f"¶¶ {start}–{end}"
-        return f"{work.label if work else key}, {where}"
+        return f"{work.parenthetical if work else key}, {where}"
 
 
 class PackBibliography(ReaderTransform):
@@ -331,7 +335,7 @@ class Backlinks(ReaderTransform):
                 source = self.domain.sources[key]
                 work = self.works.get(key)
                 where = f"¶ {start}" if start == end else f"¶¶ {start}–{end}"
-                label = f"{work.label if work else key}, {where}"
+                label = f"{work.parenthetical if work else key}, {where}"
                 excerpt = source.span_text(start, end)
                 excerpt = excerpt if len(excerpt) < 160 else excerpt[:160].rsplit(" ", 1)[0] + " …"
                 para = nodes.paragraph()
