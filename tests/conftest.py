@@ -17,6 +17,9 @@ pytest_plugins = ["sphinx.testing.fixtures"]
 
 TESTS = Path(__file__).parent
 PROJECT = TESTS.parent
+sys.path.insert(0, str(PROJECT / "scripts"))
+
+from browser import CHROMIUM_ARGS, chromium_path, serve  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -101,35 +104,11 @@ def pdfs(book) -> dict[str, Path]:
     return {p.stem: p for p in book.latex.glob("*.pdf")}
 
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
 @pytest.fixture(scope="session")
 def site(book):
     """The built site on a loopback HTTP server."""
-    import functools
-    import http.server
-    import threading
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(book.html))
-    )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    with serve(book.html) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -137,10 +116,9 @@ def browser():
     """Debian's Chromium, driven by Playwright (no browser download)."""
     from playwright.sync_api import sync_playwright
 
-    executable = shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(executable).exists():
+    if not Path(chromium_path()).exists():
         pytest.fail("chromium is missing: run `make system-deps`")
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
