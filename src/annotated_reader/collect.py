@@ -42,7 +42,7 @@ def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
             slug, docname, title.astext() if title else slug, title.line or 1 if title else 1
         )
     for ref in doctree.findall(ar.passage_ref):
-        section = next((a for a in _ancestors(ref) if isinstance(a, nodes.section)), None)
+        section = next((a for a in ar.ancestors(ref) if isinstance(a, nodes.section)), None)
         title = section[0].astext() if section is not None else ""
         domain.refs.append(
             PassageRef(
@@ -89,15 +89,6 @@ def text_with_passages(node: nodes.Node) -> str:
     if isinstance(node, nodes.Text):
         return str(node)
     return "".join(text_with_passages(child) for child in node.children)
-
-
-def _ancestors(node: nodes.Node) -> list[nodes.Element]:
-    found = []
-    parent = node.parent
-    while parent is not None:
-        found.append(parent)
-        parent = parent.parent
-    return found
 
 
 def _text_blocks(doctree: nodes.document) -> list[nodes.Element]:

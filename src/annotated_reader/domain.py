@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Set
+from collections.abc import Set
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -226,7 +226,7 @@ class ReaderDomain(Domain):
                     (loc.docname, loc.lineno),
                 )
 
-    def changed_pages(self, docnames: Iterable[str]) -> list[str]:
+    def changed_pages(self) -> list[str]:
         """Pages whose cross-document content differs from what was last written."""
         links = self.backlinks()
         shown: dict[str, str] = {}
@@ -251,7 +251,7 @@ class ReaderDomain(Domain):
         for docname in self.data["concordances"]:
             shown[docname] = shown.get(docname, "") + table
         previous = self.data["shown"]
-        changed = [d for d, fp in shown.items() if previous.get(d) != fp and d not in docnames]
+        changed = [d for d, fp in shown.items() if previous.get(d) != fp]
         self.data["shown"] = shown
         return changed
 
@@ -269,4 +269,4 @@ def get_domain(env: BuildEnvironment) -> ReaderDomain:
 def on_env_updated(app: Any, env: BuildEnvironment) -> list[str]:
     domain = get_domain(env)
     domain.check()
-    return domain.changed_pages(set())
+    return domain.changed_pages()

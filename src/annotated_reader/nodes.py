@@ -51,3 +51,12 @@ class concordance(nodes.General, nodes.Element):
 
 class citation_guide(nodes.General, nodes.Element):
     """Placeholder for "how to cite" each source in the output, in three styles."""
+
+
+def ancestors(node: nodes.Node) -> list[nodes.Element]:
+    """The node's parents, nearest first."""
+    found = []
+    while node.parent is not None:
+        node = node.parent
+        found.append(node)
+    return found

@@ -249,7 +249,7 @@ class LatexReferenceList(ReaderTransform):
             # pack built in the run: the last paragraph is this pack's.
             text = [c for c in citation.children if isinstance(c, nodes.paragraph)][-1]
             docname = next(
-                (a["docname"] for a in _ancestors(citation) if a.get("docname")), self.env.docname
+                (a["docname"] for a in ar.ancestors(citation) if a.get("docname")), self.env.docname
             )
             entry = nodes.paragraph(classes=["ar-reference"])
             entry += nodes.target(ids=citation["ids"])
@@ -260,14 +260,6 @@ class LatexReferenceList(ReaderTransform):
                 )
             entry += text.deepcopy().children
             citation.replace_self(entry)
-
-
-def _ancestors(node: nodes.Node) -> list[nodes.Element]:
-    found = []
-    while node.parent is not None:
-        node = node.parent
-        found.append(node)
-    return found
 
 
 class Backlinks(ReaderTransform):
