@@ -46,6 +46,15 @@ bibtex_reference_style = "reader-author-year"  # (Lee, 2017), round brackets
 bibtex_default_style = "reader-apa"  # APA 7 via citeproc-py (annotated_reader.bibstyle)
 bibtex_cite_id = "cite-{bibliography_count}-{key}"
 
+# -- The edition (the reader_* values are documented in docs/reference.md) -----
+
+reader_title = "US–Japan Relations in the Trump Era: An Annotated Reader"
+reader_editors = ["The Annotated Reader editors"]
+# Where the edition is published: each page then names its own canonical URL,
+# so that it is never taken for the original article. Set it when deploying.
+reader_base_url = os.environ.get("READER_BASE_URL", "")
+reader_method_chapter = "reading-sources"  # about the sources: not in the concordance
+
 # -- HTML ----------------------------------------------------------------------
 
 html_theme = "sphinx_book_theme"
@@ -58,9 +67,6 @@ html_theme_options = {
     "secondary_sidebar_items": {"sources/*": []},
 }
 html_last_updated_fmt = None
-# Where the edition is published: each page then names its own canonical URL,
-# so that it is never taken for the original article. Set it when deploying.
-html_baseurl = os.environ.get("READER_BASE_URL", "")
 
 # -- LaTeX (xelatex) ------------------------------------------------------------
 
@@ -84,7 +90,6 @@ latex_elements = {
     "printindex": "",
     "preamble": r"""
 \setlength{\marginparsep}{6mm}
-\renewcommand{\arreadername}{US–Japan Relations in the Trump Era: An Annotated Reader}
 \AtBeginDocument{\hypersetup{pdfauthor={The Annotated Reader editors}}}
 """,
 }

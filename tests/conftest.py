@@ -22,6 +22,33 @@ sys.path.insert(0, str(PROJECT / "scripts"))
 from browser import CHROMIUM_ARGS, chromium_path, serve  # noqa: E402
 
 
+def front_matter(path: Path) -> dict[str, str]:
+    """The ``key: value`` lines of a page's front matter."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    if not lines or lines[0] != "---":
+        return {}
+    found = {}
+    for line in lines[1 : lines.index("---", 1)]:
+        name, _, value = line.partition(":")
+        found[name.strip()] = value.split("#")[0].strip()
+    return found
+
+
+def pages_declaring(field: str) -> dict[str, str]:
+    """``{value: docname}`` of the book's pages whose front matter sets ``field``
+    (``source`` for source pages, ``theme`` for chapters)."""
+    found = {}
+    for path in sorted(PROJECT.glob("*/*.md")):
+        value = front_matter(path).get(field)
+        if value:
+            found[value] = str(path.relative_to(PROJECT).with_suffix(""))
+    return found
+
+
+SOURCES = pages_declaring("source")  # key -> docname
+THEMES = pages_declaring("theme")  # slug -> docname
+
+
 @pytest.fixture(scope="session")
 def rootdir() -> Path:
     return TESTS / "roots"
@@ -42,11 +69,14 @@ class Book:
     def page(self, name: str) -> BeautifulSoup:
         return soup(self.html / f"{name}.html")
 
+    def environment(self):
+        """The build environment the HTML build stored."""
+        with (self.doctrees / "html" / "environment.pickle").open("rb") as f:
+            return pickle.load(f)
+
     def domain(self) -> dict:
         """The reader's domain data as the HTML build stored it."""
-        with (self.doctrees / "html" / "environment.pickle").open("rb") as f:
-            env = pickle.load(f)
-        return env.domaindata["reader"]
+        return self.environment().domaindata["reader"]
 
 
 def sphinx_build(builder: str, out: Path, doctrees: Path) -> str:

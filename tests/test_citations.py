@@ -11,11 +11,9 @@ from citeproc import Citation, CitationItem, CitationStylesBibliography, formatt
 from citeproc.source.json import CiteProcJSON
 from pybtex.database import parse_file
 
-from annotated_reader.bibliography import load_works
-from annotated_reader.citations import _style, in_text, plain_text, reference
-from conftest import PROJECT
-
-SOURCES = ["lee2017", "sadozai2019", "walia2025", "sharma2025", "cavarape2025"]
+from annotated_reader.cite.csl import _style, in_text, plain_text, reference
+from annotated_reader.cite.works import load_works
+from conftest import PROJECT, SOURCES
 
 
 @pytest.fixture(scope="module")
@@ -123,7 +121,7 @@ def test_csl_json_export_formats_like_the_pages(book, works):
 
 @pytest.mark.parametrize("key", SOURCES)
 def test_meta_tags_match_the_bibliography(book, works, key):
-    page = book.page(f"sources/{key}")
+    page = book.page(SOURCES[key])
     meta: dict[str, list[str]] = {}
     for tag in page.select("meta[name]"):
         meta.setdefault(tag["name"], []).append(tag["content"])
@@ -139,7 +137,7 @@ def test_meta_tags_match_the_bibliography(book, works, key):
 
 @pytest.mark.parametrize("key", SOURCES)
 def test_cite_box_on_every_source_page(book, works, key):
-    box = book.page(f"sources/{key}").select_one("details.ar-cite")
+    box = book.page(SOURCES[key]).select_one("details.ar-cite")
     for style in ("apa", "chicago-author-date", "modern-language-association"):
         text = box.select_one(f"#cite-{style}").get_text()
         assert text == plain_text(reference(works[key], style))

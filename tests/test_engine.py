@@ -7,10 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from docutils import nodes
 
-from annotated_reader import nodes as ar
-from annotated_reader.latex import _in_box
 from conftest import soup
 
 pytestmark = pytest.mark.sphinx("html", testroot="basic", freshenv=True)
@@ -184,14 +181,6 @@ def test_latex_puts_notes_in_the_margin_at_their_anchor(app):
     assert r"\hyperref[\detokenize{sources/doe2020:p1}]" in tex
     assert "Discussed in" in tex
     assert "ar-preview" not in tex and "Doe 2020, ¶ 1: Harbours" not in tex
-
-
-def test_notes_inside_boxes_use_marginnote():
-    box = nodes.admonition()
-    note = ar.annotation()
-    box += note
-    assert _in_box(note)
-    assert not _in_box(ar.annotation())
 
 
 @pytest.mark.sphinx("latex", testroot="basic", freshenv=True)

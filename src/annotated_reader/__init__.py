@@ -2,105 +2,103 @@
 
 Source pages get numbered, citable paragraphs checked against their raw text,
 typed margin notes anchored to exact phrases, and backlinks to the chapters
-that discuss them; chapters cite and quote paragraphs. HTML and LaTeX output.
+that discuss them; chapters cite and quote paragraphs. The package follows
+the data: ``read/`` (directives, roles, collection) -> ``domain`` (storage)
+-> ``resolve`` (the whole book checked and linked) -> ``write/`` (HTML,
+LaTeX); ``cite/`` formats citations and exports the bibliography.
 """
 
 from __future__ import annotations
 
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
+from sphinx.util.docutils import SphinxRole
 from sphinx.util.typing import ExtensionMetadata
 
-from . import html, latex
-from . import nodes as ar
-from .bibstyle import register as register_bibliography_style
-from .citing import on_html_page_context, write_exports
-from .collect import on_doctree_read
-from .directives import Annotation, CitationGuide, Concordance, Editorial, SourceInfo
-from .domain import ReaderDomain, on_env_updated
-from .packs import setup_packs
-from .roles import PassageRole, ThemeRole
-from .timeline import Timeline
-from .transforms import (
-    Backlinks,
-    GlossaryPreviews,
-    HtmlNoteLayout,
-    LatexNoteLayout,
-    LatexReferenceList,
-    PackBibliography,
-    ResolveReaderNodes,
-)
+from . import config, nodes
+from .cite.exports import write_exports
+from .cite.style import register as register_bibliography_styles
+from .domain import ReaderDomain
+from .read.collect import on_doctree_read
+from .read.directives import Annotation, CitationGuide, Concordance, Editorial, SourceInfo
+from .read.packs import setup_packs
+from .read.roles import PassageRole, ThemeRole
+from .read.timeline import Timeline
+from .resolve import on_env_updated, on_warn_missing_reference
+from .write import html, latex, plain
+from .write.content import Backlinks, ResolveReaderNodes
 
-__version__ = "0.1.0"
+try:
+    __version__ = version("annotated-reader")
+except PackageNotFoundError:  # run from a source tree that is not installed
+    __version__ = "0+unknown"
 
 PACKAGE = Path(__file__).parent
 
 
-def _passthrough(self: object, node: object) -> None:
-    """Formats without margins show a note's text where it stands."""
-
-
 def setup_nodes(app: Sphinx) -> None:
-    plain = (_passthrough, _passthrough)
-    for node, module in (
-        (ar.numbered_paragraph, "numbered_paragraph"),
-        (ar.annotation, "annotation"),
-        (ar.anchor_highlight, "anchor_highlight"),
+    """Visitors for every node that reaches a writer, in every format."""
+    for node in (
+        nodes.numbered_paragraph,
+        nodes.annotation,
+        nodes.anchor_highlight,
+        nodes.note_legend,
     ):
+        name = node.__name__
         app.add_node(
             node,
-            html=(getattr(html, f"visit_{module}"), getattr(html, f"depart_{module}")),
-            latex=(getattr(latex, f"visit_{module}"), getattr(latex, f"depart_{module}")),
-            text=plain,
-            man=plain,
-            texinfo=plain,
+            html=(getattr(html, f"visit_{name}"), getattr(html, f"depart_{name}", None)),
+            latex=(getattr(latex, f"visit_{name}"), getattr(latex, f"depart_{name}", None)),
+            text=plain.VISITORS[name],
+            man=plain.VISITORS[name],
+            texinfo=plain.VISITORS[name],
         )
 
 
-def setup_assets(app: Sphinx, config: Config) -> None:
+def add_static_path(app: Sphinx, config: Config) -> None:
     config.html_static_path.append(str(PACKAGE / "static"))
-    config.latex_additional_files.append(str(PACKAGE / "latex" / "annotatedreader.sty"))
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
-    register_bibliography_style()
+    register_bibliography_styles()
     app.setup_extension("myst_parser")
     app.setup_extension("sphinxcontrib.bibtex")
+    config.register(app)
     setup_nodes(app)
-    setup_packs(app)
     app.add_domain(ReaderDomain)
-    app.add_directive("source-info", SourceInfo)
-    app.add_directive("editorial", Editorial)
-    app.add_directive("annotation", Annotation)
-    app.add_directive("concordance", Concordance)
-    app.add_directive("timeline", Timeline)
-    app.add_directive("how-to-cite", CitationGuide)
-    app.add_role("passage", PassageRole(quoting=False))
-    app.add_role("quote", PassageRole(quoting=True))
-    app.add_role("theme", ThemeRole())
+    roles: dict[str, SphinxRole] = {
+        "passage": PassageRole(quoting=False),
+        "quote": PassageRole(quoting=True),
+        "theme": ThemeRole(),
+    }
+    for name, role in roles.items():
+        app.add_role(name, role)
+        app.add_role_to_domain("reader", name, role)
+    for name, directive in (
+        ("source-info", SourceInfo),
+        ("editorial", Editorial),
+        ("annotation", Annotation),
+        ("concordance", Concordance),
+        ("timeline", Timeline),
+        ("how-to-cite", CitationGuide),
+    ):
+        app.add_directive(name, directive)
+    setup_packs(app)
     app.connect("doctree-read", on_doctree_read, priority=600)
     app.connect("env-updated", on_env_updated)
-    app.connect("config-inited", setup_assets)
-    app.connect("html-page-context", on_html_page_context)
+    app.connect("warn-missing-reference", on_warn_missing_reference)
+    app.add_post_transform(ResolveReaderNodes)
+    app.add_post_transform(Backlinks)
+    html.setup_html(app)
+    latex.setup_latex(app)
+    app.connect("config-inited", add_static_path)
     app.connect("build-finished", write_exports)
-    for transform in (
-        ResolveReaderNodes,
-        Backlinks,
-        HtmlNoteLayout,
-        LatexNoteLayout,
-        GlossaryPreviews,
-        PackBibliography,
-        LatexReferenceList,
-    ):
-        app.add_post_transform(transform)
-    app.add_css_file("annotated-reader.css")
-    app.add_js_file("annotated-reader.js", defer="defer")  # it reads the page it is on
-    app.add_latex_package("annotatedreader")
     return {
         "version": __version__,
-        "env_version": 4,
+        "env_version": 5,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

@@ -15,6 +15,7 @@ class Warn(StrEnum):
     RAW_MISMATCH = "raw_mismatch"
     RAW_MISSING = "raw_missing"
     UNKNOWN_SOURCE = "unknown_source"
+    DUPLICATE_KEY = "duplicate_key"
     UNKNOWN_KIND = "unknown_kind"
     ANCHOR_MISSING = "anchor_missing"
     ANCHOR_AMBIGUOUS = "anchor_ambiguous"

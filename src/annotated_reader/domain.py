@@ -1,107 +1,56 @@
-"""Cross-document data. Pages register what they contain while they are read
-(in parallel, if asked); ``resolve`` checks and links everything once all pages
-are read, on every build, and names the pages whose cross-document content
-changed so that incremental builds rewrite them."""
+"""The ``reader`` domain: where the read phase stores what each page holds
+(sources and their paragraphs, notes, passage references, chapters), merged
+from parallel readers, and Sphinx's interface to it: the objects that go
+into ``objects.inv`` (so other projects can link to "Lee 2017, ¶ 5" through
+intersphinx) and the resolution of ``reader`` cross-references."""
 
 from __future__ import annotations
 
-import hashlib
-from collections import defaultdict
-from collections.abc import Set
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Set
 from typing import Any, ClassVar
 
-from sphinx.domains import Domain
+from docutils import nodes
+from docutils.nodes import Element
+from sphinx.addnodes import pending_xref
+from sphinx.builders import Builder
+from sphinx.domains import Domain, ObjType
 from sphinx.environment import BuildEnvironment
+from sphinx.util.nodes import make_refnode
 
-from .diagnostics import Warn, warn
-from .text import phrase_pattern, squash
-
-
-@dataclass
-class Paragraph:
-    number: int
-    text: str
-    lineno: int
-
-
-@dataclass
-class SourcePage:
-    key: str
-    docname: str
-    title: str
-    paragraphs: list[Paragraph] = field(default_factory=list)
-
-    def span_text(self, start: int, end: int) -> str:
-        return " ".join(p.text for p in self.paragraphs[start - 1 : end])
-
-
-@dataclass
-class Note:
-    docname: str
-    key: str
-    number: int
-    kind: str
-    para: int
-    anchor: str
-    themes: list[str]
-    lineno: int
-
-
-@dataclass
-class PassageRef:
-    docname: str
-    lineno: int
-    key: str
-    start: int
-    end: int
-    quote: str
-    section_id: str
-    section_title: str
-
-
-@dataclass
-class ThemePage:
-    slug: str
-    docname: str
-    title: str
-    lineno: int
-
-
-@dataclass
-class Location:
-    docname: str
-    lineno: int
-
-
-@dataclass
-class Backlink:
-    docname: str
-    section_id: str
-    section_title: str
-    chapter_title: str
+from .cite.works import Work, bib_paths, load_works
+from .model import Note, PassageRef, SourcePage, ThemeLink, ThemePage
+from .text import parse_target
 
 
 class ReaderDomain(Domain):
     name = "reader"
     label = "Annotated reader"
+    object_types: ClassVar[dict[str, ObjType]] = {
+        "source": ObjType("source", "source"),
+        "paragraph": ObjType("paragraph", "passage", "quote"),
+        "note": ObjType("note", "note"),
+        "theme": ObjType("chapter", "theme"),
+    }
     initial_data: ClassVar[dict[str, Any]] = {
-        "sources": {},  # key -> SourcePage
+        "sources": {},  # docname -> SourcePage
+        "themes": {},  # docname -> ThemePage
         "notes": [],  # Note
         "refs": [],  # PassageRef
-        "themes": {},  # slug -> ThemePage
-        "theme_refs": [],  # (slug, Location)
+        "theme_links": [],  # ThemeLink
         "concordances": set(),  # docnames showing the concordance
-        "terms": {},  # glossary term id -> definition text (for previews)
-        "term_docs": {},  # glossary term id -> docname
+        "terms": {},  # glossary term id -> (docname, definition text)
         "shown": {},  # docname -> fingerprint of the cross-document content it shows
     }
 
-    # -- reading ---------------------------------------------------------------
+    # -- storage -----------------------------------------------------------------
 
     @property
-    def sources(self) -> dict[str, SourcePage]:
+    def pages(self) -> dict[str, SourcePage]:
         return self.data["sources"]
+
+    @property
+    def theme_pages(self) -> dict[str, ThemePage]:
+        return self.data["themes"]
 
     @property
     def notes(self) -> list[Note]:
@@ -112,161 +61,174 @@ class ReaderDomain(Domain):
         return self.data["refs"]
 
     @property
+    def theme_links(self) -> list[ThemeLink]:
+        return self.data["theme_links"]
+
+    @property
+    def sources(self) -> dict[str, SourcePage]:
+        """Source pages by key; where two pages claim one key (a warning), the
+        first in name order."""
+        found: dict[str, SourcePage] = {}
+        for docname in sorted(self.pages):
+            found.setdefault(self.pages[docname].key, self.pages[docname])
+        return found
+
+    @property
     def themes(self) -> dict[str, ThemePage]:
-        return self.data["themes"]
+        found: dict[str, ThemePage] = {}
+        for docname in sorted(self.theme_pages):
+            found.setdefault(self.theme_pages[docname].slug, self.theme_pages[docname])
+        return found
+
+    @property
+    def works(self) -> dict[str, Work]:
+        return load_works(bib_paths(self.env))
 
     def clear_doc(self, docname: str) -> None:
-        self.data["sources"] = {k: s for k, s in self.sources.items() if s.docname != docname}
-        self.data["themes"] = {k: t for k, t in self.themes.items() if t.docname != docname}
+        self.pages.pop(docname, None)
+        self.theme_pages.pop(docname, None)
         self.data["notes"] = [n for n in self.notes if n.docname != docname]
         self.data["refs"] = [r for r in self.refs if r.docname != docname]
-        self.data["theme_refs"] = [t for t in self.data["theme_refs"] if t[1].docname != docname]
+        self.data["theme_links"] = [t for t in self.theme_links if t.docname != docname]
         self.data["concordances"].discard(docname)
-        for term in [t for t, d in self.data["term_docs"].items() if d == docname]:
-            del self.data["terms"][term], self.data["term_docs"][term]
+        self.data["terms"] = {t: v for t, v in self.data["terms"].items() if v[0] != docname}
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
-        for key, source in otherdata["sources"].items():
-            if source.docname in docnames:
-                self.sources[key] = source
-        for slug, theme in otherdata["themes"].items():
-            if theme.docname in docnames:
-                self.themes[slug] = theme
-        self.notes.extend(n for n in otherdata["notes"] if n.docname in docnames)
-        self.refs.extend(r for r in otherdata["refs"] if r.docname in docnames)
-        self.data["theme_refs"].extend(
-            t for t in otherdata["theme_refs"] if t[1].docname in docnames
-        )
+        for name in ("sources", "themes"):
+            self.data[name].update(
+                {doc: page for doc, page in otherdata[name].items() if doc in docnames}
+            )
+        for name in ("notes", "refs", "theme_links"):
+            self.data[name].extend(item for item in otherdata[name] if item.docname in docnames)
         self.data["concordances"] |= otherdata["concordances"] & set(docnames)
-        for term, doc in otherdata["term_docs"].items():
-            if doc in docnames:
-                self.data["term_docs"][term] = doc
-                self.data["terms"][term] = otherdata["terms"][term]
+        self.data["terms"].update({t: v for t, v in otherdata["terms"].items() if v[0] in docnames})
 
-    def resolve_any_xref(self, *args: Any, **kwargs: Any) -> list[Any]:
-        return []  # passage references are resolved by post-transforms, not by xref
+    # -- objects (objects.inv, search) --------------------------------------------
 
-    # -- the global picture ----------------------------------------------------
+    def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
+        works = self.works
+        for key, page in sorted(self.sources.items()):
+            work = works.get(key)
+            yield key, work.label if work else key, "source", page.docname, "", 1
+            for paragraph in page.paragraphs:
+                name = f"{key}:{paragraph.number}"
+                display = passage_label(work, key, paragraph.number, paragraph.number)
+                yield name, display, "paragraph", page.docname, f"p{paragraph.number}", -1
+        for note in self.notes:
+            work = works.get(note.key)
+            label = f"{work.parenthetical if work else note.key}, note {note.number}"
+            yield (
+                f"{note.key}:note-{note.number}",
+                label,
+                "note",
+                note.docname,
+                f"note-{note.number}",
+                -1,
+            )
+        for slug, theme in sorted(self.themes.items()):
+            yield slug, theme.title, "theme", theme.docname, "", 1
 
-    def passage_error(self, key: str, start: int, end: int) -> str | None:
-        """Why ``key:start-end`` cannot be resolved, or None."""
-        source = self.sources.get(key)
-        if source is None:
-            known = ", ".join(sorted(self.sources)) or "none yet"
-            return f"unknown source {key!r}; source pages define: {known}"
-        count = len(source.paragraphs)
-        if not 1 <= start <= end <= count:
-            return (
-                f"{key} has paragraphs 1-{count}; {start}-{end} is out of range"
-                if start != end
-                else f"{key} has paragraphs 1-{count}; {start} is out of range"
+    # -- cross-references -----------------------------------------------------------
+
+    def resolve_xref(
+        self,
+        env: BuildEnvironment,
+        fromdocname: str,
+        builder: Builder,
+        typ: str,
+        target: str,
+        node: pending_xref,
+        contnode: Element,
+    ) -> Element | None:
+        if typ in ("passage", "quote"):
+            return self.passage_link(builder, fromdocname, target)
+        if typ == "theme":
+            theme = self.themes.get(target.strip())
+            if theme is None:
+                return None
+            return self.link(builder, fromdocname, theme.docname, "", theme.title)
+        if typ == "note":
+            key, _, number = target.partition(":note-")
+            note = next((n for n in self.notes if n.key == key and str(n.number) == number), None)
+            if note is None:
+                return None
+            label = f"{key}, note {number}"
+            return self.link(builder, fromdocname, note.docname, f"note-{number}", label)
+        if typ == "source":
+            page = self.sources.get(target.strip())
+            if page is None:
+                return None
+            work = self.works.get(page.key)
+            return self.link(
+                builder, fromdocname, page.docname, "", work.label if work else page.key
             )
         return None
 
-    def backlinks(self) -> dict[str, dict[int, list[Backlink]]]:
-        """For every source paragraph, the chapter sections that reference it,
-        in the order of the chapters' references."""
-        links: dict[str, dict[int, list[Backlink]]] = defaultdict(lambda: defaultdict(list))
-        titles = {t.docname: t.title for t in self.themes.values()}
-        for ref in self.refs:
-            if ref.docname not in titles or self.passage_error(ref.key, ref.start, ref.end):
-                continue  # only chapters: notes and back matter link in their own way
-            chapter = titles.get(ref.docname, "")
-            for number in range(ref.start, ref.end + 1):
-                link = Backlink(ref.docname, ref.section_id, ref.section_title, chapter)
-                if link not in links[ref.key][number]:
-                    links[ref.key][number].append(link)
-        return links
+    def resolve_any_xref(
+        self,
+        env: BuildEnvironment,
+        fromdocname: str,
+        builder: Builder,
+        target: str,
+        node: pending_xref,
+        contnode: Element,
+    ) -> list[tuple[str, Element]]:
+        for role, typ in (("passage", "passage"), ("theme", "theme"), ("source", "source")):
+            found = self.resolve_xref(env, fromdocname, builder, typ, target, node, contnode)
+            if found is not None:
+                return [(f"reader:{role}", found)]
+        return []
 
-    def concordance_counts(self) -> dict[tuple[str, str], tuple[int, int]]:
-        """(source key, theme slug) -> (notes tagged with the theme, chapter references)."""
-        counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
-        for note in self.notes:
-            for slug in note.themes:
-                counts[note.key, slug][0] += 1
-        slug_of = {t.docname: t.slug for t in self.themes.values()}
-        for ref in self.refs:
-            if ref.docname in slug_of:
-                counts[ref.key, slug_of[ref.docname]][1] += 1
-        return {k: (v[0], v[1]) for k, v in counts.items()}
+    def passage_link(self, builder: Builder, fromdocname: str, target: str) -> Element | None:
+        parsed = parse_target(target)
+        if parsed is None:
+            return None
+        key, start, end = parsed
+        page = self.sources.get(key)
+        if page is None or passage_problem(page, start, end):
+            return None
+        label = passage_label(self.works.get(key), key, start, end)
+        link = self.link(builder, fromdocname, page.docname, f"p{start}", label)
+        link["classes"].append("ar-passage")
+        next(link.findall(nodes.inline))["classes"].append("ar-label")
+        link["reader_passage"] = (key, start, end)  # for the writers (previews)
+        return link
 
-    def check(self) -> None:
-        """Warn about every reference, quotation and theme that does not resolve."""
-        for ref in self.refs:
-            location = (ref.docname, ref.lineno)
-            error = self.passage_error(ref.key, ref.start, ref.end)
-            if error:
-                warn(Warn.BAD_PASSAGE, f"{error}. Write key:N or key:N-M.", location)
-                continue
-            if ref.quote:
-                text = self.sources[ref.key].span_text(ref.start, ref.end)
-                if not phrase_pattern(ref.quote).search(text):
-                    warn(
-                        Warn.QUOTE_NOT_FOUND,
-                        f"the quotation {squash(ref.quote)!r} is not in "
-                        f"{ref.key} ¶ {ref.start}"
-                        + (f"-{ref.end}" if ref.end != ref.start else "")
-                        + ". Copy the words exactly from that paragraph, or cite the right one.",
-                        location,
-                    )
-        known = ", ".join(sorted(self.themes)) or "none"
-        for note in self.notes:
-            for slug in note.themes:
-                if slug not in self.themes:
-                    warn(
-                        Warn.UNKNOWN_THEME,
-                        f"unknown theme {slug!r} in :themes:; chapters declare: {known}",
-                        (note.docname, note.lineno),
-                    )
-        for slug, loc in self.data["theme_refs"]:
-            if slug not in self.themes:
-                warn(
-                    Warn.UNKNOWN_THEME,
-                    f"unknown theme {slug!r}; chapters declare: {known}",
-                    (loc.docname, loc.lineno),
-                )
-
-    def changed_pages(self) -> list[str]:
-        """Pages whose cross-document content differs from what was last written."""
-        links = self.backlinks()
-        shown: dict[str, str] = {}
-        for source in self.sources.values():
-            shown[source.docname] = _digest(
-                sorted((n, repr(v)) for n, v in links[source.key].items())
-            )
-        # What each page shows of other pages: paragraph previews, chapter titles.
-        quoted: dict[str, list[str]] = defaultdict(list)
-        for ref in self.refs:
-            cited = self.sources.get(ref.key)
-            preview = cited.span_text(ref.start, ref.end) if cited else ""
-            quoted[ref.docname].append(f"{ref.key}:{ref.start}-{ref.end}:{preview}")
-        for slug, loc in self.data["theme_refs"]:
-            theme = self.themes.get(slug)
-            quoted[loc.docname].append(f"{slug}:{theme.docname}:{theme.title}" if theme else slug)
-        for docname, items in quoted.items():
-            shown[docname] = shown.get(docname, "") + _digest(items)
-        table = _digest(sorted(self.concordance_counts().items())) + _digest(
-            sorted((s.key, s.docname) for s in self.sources.values())
-        )
-        for docname in self.data["concordances"]:
-            shown[docname] = shown.get(docname, "") + table
-        previous = self.data["shown"]
-        changed = [d for d, fp in shown.items() if previous.get(d) != fp]
-        self.data["shown"] = shown
-        return changed
+    def link(
+        self, builder: Builder, fromdocname: str, docname: str, anchor: str, label: str
+    ) -> Element:
+        """A link where the output contains the page; the label alone where it
+        does not (a briefing pack holds only some pages)."""
+        text = nodes.inline("", label)
+        if not in_output(builder, docname):
+            return nodes.inline("", "", text, classes=["ar-unlinked"])
+        return make_refnode(builder, fromdocname, docname, anchor, text, label)
 
 
-def _digest(items: Any) -> str:
-    return hashlib.sha1(repr(items).encode()).hexdigest()
+def in_output(builder: Builder, docname: str) -> bool:
+    """A LaTeX pack (or an e-book) contains only some pages; the site all."""
+    contained: Iterable[str] | None = getattr(builder, "reader_contents", None)
+    if contained is None and builder.format == "latex":
+        contained = getattr(builder, "docnames", ())
+    return contained is None or docname in contained
+
+
+def passage_problem(page: SourcePage, start: int, end: int) -> str | None:
+    """Why ``start``-``end`` is not a passage of ``page``, or None."""
+    count = len(page.paragraphs)
+    if 1 <= start <= end <= count:
+        return None
+    span = f"{start}-{end}" if start != end else str(start)
+    return f"{page.key} has paragraphs 1-{count}; {span} is out of range"
+
+
+def passage_label(work: Work | None, key: str, start: int, end: int) -> str:
+    """ "Lee 2017, ¶ 3": reads well in running text and inside parentheses."""
+    where = f"¶ {start}" if start == end else f"¶¶ {start}–{end}"
+    return f"{work.parenthetical if work else key}, {where}"
 
 
 def get_domain(env: BuildEnvironment) -> ReaderDomain:
     domain = env.domains["reader"]
     assert isinstance(domain, ReaderDomain)
     return domain
-
-
-def on_env_updated(app: Any, env: BuildEnvironment) -> list[str]:
-    domain = get_domain(env)
-    domain.check()
-    return domain.changed_pages()

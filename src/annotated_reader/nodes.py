@@ -1,20 +1,14 @@
-"""Builder-neutral nodes. Pending nodes (``passage_ref``, ``theme_ref``,
-``source_info``, ``concordance``, ``note_legend``) never reach a
-writer: post-transforms replace them with standard docutils nodes. The three
-nodes that do reach writers have visitors for every format."""
+"""Builder-neutral nodes. Pending nodes (``source_info``, ``concordance``,
+``citation_guide``) never reach a writer: post-transforms replace them with
+standard docutils nodes. The nodes that do reach writers have visitors for
+every format (``write/``)."""
 
 from __future__ import annotations
 
-from docutils import nodes
+from collections.abc import Sequence
+from typing import Any
 
-KINDS: dict[str, str] = {
-    "gloss": "Gloss",
-    "context": "Context",
-    "claim": "Claim",
-    "sic": "Sic",
-    "question": "Question",
-    "link": "Link",
-}
+from docutils import nodes
 
 
 class numbered_paragraph(nodes.General, nodes.Element):
@@ -29,20 +23,12 @@ class anchor_highlight(nodes.Inline, nodes.TextElement):
     """The anchored phrase of a note: ``kind``, ``number``, ``note_id``."""
 
 
-class passage_ref(nodes.Inline, nodes.TextElement):
-    """``{passage}``/``{quote}``: ``key``, ``start``, ``end``, ``quote``, ``docname``."""
-
-
-class theme_ref(nodes.Inline, nodes.TextElement):
-    """``{theme}``: ``slug``."""
+class note_legend(nodes.General, nodes.Element):
+    """The key to the kinds of note, above a source's first paragraph."""
 
 
 class source_info(nodes.General, nodes.Element):
     """Placeholder for the header card of a source page."""
-
-
-class note_legend(nodes.General, nodes.Element):
-    """Placeholder for the legend and filters of note kinds."""
 
 
 class concordance(nodes.General, nodes.Element):
@@ -60,3 +46,29 @@ def ancestors(node: nodes.Node) -> list[nodes.Element]:
         node = node.parent
         found.append(node)
     return found
+
+
+def make_table(
+    header: Sequence[nodes.Node | str],
+    rows: list[list[Any]],
+    classes: list[str],
+    widths: Sequence[int] = (),
+) -> nodes.table:
+    """A docutils table from cells that are text or inline nodes; ``widths``
+    (relative) also fix the column widths of the PDF."""
+    table = nodes.table(classes=[*classes, "colwidths-given"] if widths else classes)
+    group = nodes.tgroup(cols=len(header))
+    table += group
+    group.extend(nodes.colspec(colwidth=w) for w in (widths or [1] * len(header)))
+
+    def row(cells: Sequence[Any]) -> nodes.row:
+        line = nodes.row()
+        for cell in cells:
+            para = nodes.paragraph()
+            para += nodes.Text(cell) if isinstance(cell, str) else cell
+            line += nodes.entry("", para)
+        return line
+
+    group += nodes.thead("", row(header))
+    group += nodes.tbody("", *[row(r) for r in rows])
+    return table

@@ -24,3 +24,15 @@ def first_difference(a: str, b: str, context: int = 30) -> tuple[str, str]:
     i = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
     start = max(0, i - context)
     return a[start : i + context], b[start : i + context]
+
+
+_TARGET = re.compile(r"^\s*([A-Za-z][\w-]*)\s*:\s*(\d+)\s*(?:[-–]\s*(\d+))?\s*$")
+
+
+def parse_target(text: str) -> tuple[str, int, int] | None:
+    """``key:N`` or ``key:N-M`` -> (key, N, M)."""
+    match = _TARGET.match(text)
+    if not match:
+        return None
+    key, start, end = match.group(1), int(match.group(2)), match.group(3)
+    return key, start, int(end) if end else start

@@ -7,5 +7,5 @@ bibtex_default_style = "reader-apa"
 bibtex_cite_id = "cite-{bibliography_count}-{key}"
 exclude_patterns = ["_build", "sources/raw"]
 latex_elements = {"sphinxsetup": "hmargin={24mm,70mm}, marginpar=52mm"}
-annotated_reader_back_matter: list[str] = []
+reader_back_matter: list[str] = []
 html_baseurl = "https://reader.example.org/"

@@ -4,4 +4,4 @@ smartquotes = False
 bibtex_bibfiles = ["refs.bib"]
 bibtex_default_style = "reader-apa"
 exclude_patterns = ["_build", "sources/raw"]
-annotated_reader_back_matter: list[str] = []
+reader_back_matter: list[str] = []

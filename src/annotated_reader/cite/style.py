@@ -17,8 +17,8 @@ from pybtex.style.formatting import BaseStyle
 from sphinxcontrib.bibtex.style.referencing import BracketStyle
 from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
 
-from .bibliography import work_from_entry
-from .citations import reference
+from .csl import reference
+from .works import work_from_entry
 
 STYLE_NAME = "reader-apa"
 REFERENCE_STYLE_NAME = "reader-author-year"

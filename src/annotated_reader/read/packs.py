@@ -13,10 +13,9 @@ from typing import Any
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
-from sphinx.config import Config
 from sphinx.util.docutils import SphinxDirective
 
-from .diagnostics import Warn, warn
+from ..diagnostics import Warn, warn
 
 
 @dataclass(frozen=True)
@@ -31,9 +30,9 @@ class Pack:
         return f"packs/{self.slug}"
 
 
-def packs_of(srcdir: str | Path, config: Config) -> dict[str, Pack]:
+def packs_of(srcdir: str | Path, config: Any) -> dict[str, Pack]:
     """The packs of ``packs.toml`` (a path relative to the source directory)."""
-    path = Path(srcdir, config.annotated_reader_packs)
+    path = Path(srcdir, config.reader_packs)
     return _load_packs(str(path), path.stat().st_mtime if path.is_file() else 0.0)
 
 
@@ -70,26 +69,16 @@ def _load_packs(name: str, mtime: float) -> dict[str, Pack]:
     return packs
 
 
-def configure_packs(app: Sphinx, config: Config) -> None:
-    """One LaTeX document per pack: packs.toml is the single definition."""
-    packs = packs_of(app.srcdir, config)
-    if packs:
-        config.latex_documents = [
-            (pack.start, f"{slug}.tex", pack.title, pack.subtitle or config.author, "manual", True)
-            for slug, pack in packs.items()
-        ]
-
-
 def check_packs(app: Sphinx, env: Any, docnames: list[str]) -> None:
     """Every page a pack names, and its start page, must exist."""
     for slug, pack in packs_of(app.srcdir, app.config).items():
-        for docname in (pack.start, *pack.contents, *app.config.annotated_reader_back_matter):
+        for docname in (pack.start, *pack.contents, *app.config.reader_back_matter):
             if docname not in app.env.found_docs:
                 warn(
                     Warn.BAD_PACK,
-                    f"pack {slug!r} in {app.config.annotated_reader_packs} names {docname!r}, "
+                    f"pack {slug!r} in {app.config.reader_packs} names {docname!r}, "
                     "which is not a page of the book; fix the name or create the page",
-                    f"{Path(app.srcdir, app.config.annotated_reader_packs)}:1",
+                    f"{Path(app.srcdir, app.config.reader_packs)}:1",
                 )
 
 
@@ -102,11 +91,11 @@ class BriefingPack(SphinxDirective):
         if pack is None:
             warn(
                 Warn.BAD_PACK,
-                f"no pack {slug!r} in {self.config.annotated_reader_packs}",
+                f"no pack {slug!r} in {self.config.reader_packs}",
                 self.get_location(),
             )
             return []
-        entries = [*pack.contents, *self.config.annotated_reader_back_matter]
+        entries = [*pack.contents, *self.config.reader_back_matter]
         # The LaTeX build reads its own doctrees, so only it inlines the pages;
         # the site lists them, keeping each page in one navigation tree.
         if self.env._tags.has("format_latex"):
@@ -133,9 +122,8 @@ class BriefingPack(SphinxDirective):
         intro += nodes.Text("The PDF of this pack is ")
         intro += nodes.reference("", f"{slug}.pdf", refuri=f"../pdf/{slug}.pdf")
         intro += nodes.Text(
-            " (built by make pdf). It holds these pages with their margin notes and "
-            "paragraph numbers, followed by the glossary, the timeline, how to cite, and a "
-            "bibliography of what the pack contains:"
+            ". It holds these pages with their margin notes and paragraph numbers, "
+            "followed by the back matter and a bibliography of what the pack contains:"
         )
         result.append(intro)
         items = nodes.bullet_list()
@@ -156,13 +144,5 @@ class BriefingPack(SphinxDirective):
 
 
 def setup_packs(app: Sphinx) -> None:
-    app.add_config_value("annotated_reader_packs", "packs.toml", "env", types=frozenset({str}))
-    app.add_config_value(
-        "annotated_reader_back_matter",
-        ["back/glossary", "back/timeline", "back/how-to-cite", "back/bibliography"],
-        "env",
-        types=frozenset({list}),
-    )
     app.add_directive("briefing-pack", BriefingPack)
-    app.connect("config-inited", configure_packs)
     app.connect("env-before-read-docs", check_packs)

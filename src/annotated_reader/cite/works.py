@@ -105,10 +105,6 @@ class Work:
                 parts.insert(0, str(self.day))
         return " ".join(parts)
 
-    @property
-    def is_source(self) -> bool:
-        return "source" in [k.strip() for k in self.get("keywords").split(",")]
-
 
 def _person(person: Person) -> tuple[str, str]:
     given = " ".join(person.first_names + person.middle_names)
