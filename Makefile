@@ -25,6 +25,12 @@ $(VENV)/.installed: pyproject.toml
 system-deps:
 	@bash scripts/install-system-deps.sh
 
+# Node packages: browser-side libraries served from _static and independent
+# checkers for the tests (axe-core, the Nu HTML Checker, citeproc-js).
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	@touch $@
+
 html: $(VENV)/.installed
 	$(SPHINX) -b html $(STRICT) -d $(BUILD)/doctrees/html . $(BUILD)/html
 
@@ -39,7 +45,7 @@ pdf: system-deps latex
 	@if [ -d $(BUILD)/html ]; then mkdir -p $(BUILD)/html/pdf && cp $(BUILD)/latex/*.pdf $(BUILD)/html/pdf/; fi
 	@ls $(BUILD)/pdf
 
-test: $(VENV)/.installed system-deps lint
+test: $(VENV)/.installed system-deps node_modules/.installed lint
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.installed

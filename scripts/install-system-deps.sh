@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the PDF build and the tests need: TeX Live with
 # xelatex, latexmk, the fonts the LaTeX preamble names, poppler (pdftotext,
-# pdftoppm) and Chromium for the browser tests. The HTML build needs none of them.
+# pdftoppm), Chromium for the browser tests, and Node.js and Java for the
+# checkers. The HTML build needs none of them.
 set -euo pipefail
 
 packages=(
@@ -15,6 +16,10 @@ missing=()
 for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
+# Node.js (npm) for the browser libraries and checkers, Java for the Nu HTML
+# Checker: any installation will do, so look for the commands.
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
+command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if ! command -v apt-get >/dev/null 2>&1; then
