@@ -40,6 +40,7 @@ exclude_patterns = [
     "sources/captures",
     "README.md",
     "AUTHORING.md",
+    "research",  # evidence for figures and dates: read by the tests, not the build
 ]
 
 bibtex_bibfiles = ["references.bib"]

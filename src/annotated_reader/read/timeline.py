@@ -20,11 +20,12 @@ from ..text import parse_target
 from .roles import passage_xref
 
 DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+# Where each date comes from: printed in a source (needs `passages`), stated by
+# a work in the bibliography (needs `cite`), or worked out (needs a `note`).
 STATUS = {
-    "found": "printed in a source",
-    "confirmed": "confirmed",
+    "source": "printed in a source",
+    "cited": "from a cited work",
     "inferred": "inferred",
-    "general": "general knowledge",
 }
 
 
@@ -52,6 +53,10 @@ def event_problems(event: dict[str, Any], known_keys: set[str]) -> list[str]:
     if status == "inferred" and not str(event.get("note", "")).strip():
         problems.append("an inferred date needs a note saying how it was inferred")
     passages, cites = event.get("passages", []), event.get("cite", [])
+    if status == "source" and not passages:
+        problems.append('a date printed in a source needs passages = ["key:N"]')
+    if status == "cited" and not cites:
+        problems.append('a date from a cited work needs cite = ["key"]')
     if not passages and not cites:
         problems.append(
             'link the event to a passage (passages = ["key:N"]) or a work (cite = ["key"])'
