@@ -26,6 +26,7 @@ class Warn(StrEnum):
     UNKNOWN_THEME = "unknown_theme"
     BAD_TIMELINE = "bad_timeline"
     BAD_PACK = "bad_pack"
+    BIB_TODO = "bib_todo"
 
 
 def warn(subtype: Warn, message: str, location: Any) -> None:

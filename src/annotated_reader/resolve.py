@@ -14,6 +14,7 @@ from sphinx.application import Sphinx
 from sphinx.domains import Domain
 from sphinx.environment import BuildEnvironment
 
+from .cite.works import bib_lines, bib_paths
 from .diagnostics import Warn, warn
 from .domain import ReaderDomain, get_domain, passage_problem
 from .model import Backlink
@@ -107,6 +108,37 @@ def check(domain: ReaderDomain) -> None:
             )
 
 
+def check_bibliography(domain: ReaderDomain) -> None:
+    """Fields the import could not fill in, and the ``keywords = {source}``
+    mark, which must agree with the source pages."""
+    lines, todos = bib_lines(bib_paths(domain.env))
+    for todo in todos:
+        warn(
+            Warn.BIB_TODO,
+            f"field {todo.field!r} of {todo.key!r} is still todo (the import found no value); "
+            "fill it in from the original, or delete the line if the original does not give it",
+            f"{todo.path}:{todo.line}",
+        )
+    works = domain.works
+    for key, page in sorted(domain.sources.items()):
+        if key in works and not works[key].is_source:
+            warn(
+                Warn.UNKNOWN_SOURCE,
+                f"the entry {key!r} of references.bib lacks keywords = {{source}}; add it, so "
+                "that the bibliography and the citation guide list the text among the sources",
+                (page.docname, 1),
+            )
+    for key, work in sorted(works.items()):
+        if work.is_source and key not in domain.sources and key in lines:
+            where = lines[key]
+            warn(
+                Warn.UNKNOWN_SOURCE,
+                f"{key!r} has keywords = {{source}} but no page declares `source: {key}`; "
+                "import the text (annotated-reader add-source) or remove the keyword",
+                f"{where.path}:{where.line}",
+            )
+
+
 def changed_pages(domain: ReaderDomain) -> list[str]:
     """Pages whose cross-document content differs from what was last written."""
     links = backlinks(domain)
@@ -142,6 +174,7 @@ def _digest(items: Any) -> str:
 def on_env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     domain = get_domain(env)
     check(domain)
+    check_bibliography(domain)
     return changed_pages(domain)
 
 
