@@ -27,6 +27,7 @@ class Warn(StrEnum):
     BAD_TIMELINE = "bad_timeline"
     BAD_PACK = "bad_pack"
     BIB_TODO = "bib_todo"
+    BAD_COUNT = "bad_count"
 
 
 def warn(subtype: Warn, message: str, location: Any) -> None:
