@@ -1,0 +1,128 @@
+"""The ``reader_*`` configuration values: everything that is particular to
+one edition lives in its ``conf.py``, never in the extension. Each value is
+checked when the configuration is read, with an error that says what to write."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.errors import ConfigError
+
+# The kinds of note and their labels, unless an edition names its own.
+DEFAULT_KINDS: dict[str, str] = {
+    "gloss": "Gloss",
+    "context": "Context",
+    "claim": "Claim",
+    "sic": "Sic",
+    "question": "Question",
+    "link": "Link",
+}
+
+DEFAULT_BACK_MATTER = ["back/glossary", "back/timeline", "back/how-to-cite", "back/bibliography"]
+
+
+@dataclass(frozen=True)
+class Option:
+    name: str
+    default: Any
+    types: tuple[type, ...]
+    doc: str  # one line, shown in the reference (docs/reference.md) and checked by a test
+
+
+OPTIONS: tuple[Option, ...] = (
+    Option(
+        "reader_title",
+        None,
+        (str,),
+        "The edition's title, as reference managers and PDFs name it (default: `project`).",
+    ),
+    Option(
+        "reader_editors",
+        None,
+        (list,),
+        "The editors' names, a list of strings (default: `[author]`).",
+    ),
+    Option(
+        "reader_base_url",
+        "",
+        (str,),
+        "Where the edition is published, e.g. `https://example.edu/reader/`; sets "
+        "`html_baseurl` when that is empty, so every page names its canonical address.",
+    ),
+    Option(
+        "reader_method_chapter",
+        "",
+        (str,),
+        "Theme slug of the chapter about the sources themselves, if any: it is left out "
+        "of the concordance of themes.",
+    ),
+    Option(
+        "reader_note_kinds",
+        DEFAULT_KINDS,
+        (dict,),
+        "The kinds of annotation, as `{kind: label}`; the six defaults have their own "
+        "colours, other kinds a neutral one.",
+    ),
+    Option(
+        "reader_packs",
+        "packs.toml",
+        (str,),
+        "The file that defines the briefing packs, relative to the source directory.",
+    ),
+    Option(
+        "reader_back_matter",
+        DEFAULT_BACK_MATTER,
+        (list,),
+        "Pages added after the contents of every briefing pack, in order.",
+    ),
+)
+
+
+def register(app: Sphinx) -> None:
+    for option in OPTIONS:
+        app.add_config_value(option.name, option.default, "env", types=frozenset(option.types))
+    app.connect("config-inited", validate, priority=100)
+
+
+def _fail(name: str, problem: str) -> None:
+    raise ConfigError(f"conf.py: {name} {problem}")
+
+
+def validate(app: Sphinx, config: Config) -> None:
+    """Check every value and fill in the defaults that depend on other settings."""
+    if config.reader_title is None:
+        config.reader_title = config.project
+    if config.reader_editors is None:
+        config.reader_editors = [config.author] if config.author else []
+    for option in OPTIONS:
+        value = config[option.name]
+        if not isinstance(value, option.types):
+            kind = " or ".join(t.__name__ for t in option.types)
+            _fail(option.name, f"must be a {kind}, not {type(value).__name__} ({value!r})")
+    if not all(isinstance(name, str) and name.strip() for name in config.reader_editors):
+        _fail("reader_editors", 'must list names as strings, e.g. ["A. Editor", "B. Editor"]')
+    kinds = config.reader_note_kinds
+    if not kinds:
+        _fail("reader_note_kinds", "must name at least one kind of note")
+    for kind, label in kinds.items():
+        if not isinstance(kind, str) or not kind.isidentifier() or not kind.islower():
+            _fail("reader_note_kinds", f"has kind {kind!r}: use a lower-case word such as 'gloss'")
+        if not isinstance(label, str) or not label.strip():
+            _fail(
+                "reader_note_kinds", f"needs a label for kind {kind!r}, e.g. {{'gloss': 'Gloss'}}"
+            )
+    if not all(isinstance(page, str) for page in config.reader_back_matter):
+        _fail("reader_back_matter", 'must list page names, e.g. ["back/glossary"]')
+    base = config.reader_base_url
+    if base and not base.startswith(("https://", "http://")):
+        _fail("reader_base_url", f"must be an http(s) address, not {base!r}")
+    if base and not config.html_baseurl:
+        config.html_baseurl = base if base.endswith("/") else base + "/"
+
+
+def note_kinds(config: Config) -> dict[str, str]:
+    kinds: dict[str, str] = config.reader_note_kinds
+    return kinds

@@ -1,0 +1,240 @@
+"""The ``reader`` domain: where the read phase stores what each page holds
+(sources and their paragraphs, notes, passage references, chapters), merged
+from parallel readers, and Sphinx's interface to it: the objects that go
+into ``objects.inv`` (so other projects can link to "Lee 2017, ¶ 5" through
+intersphinx) and the resolution of ``reader`` cross-references."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Set
+from typing import Any, ClassVar
+
+from docutils import nodes
+from docutils.nodes import Element
+from sphinx.addnodes import pending_xref
+from sphinx.builders import Builder
+from sphinx.domains import Domain, ObjType
+from sphinx.environment import BuildEnvironment
+from sphinx.util.nodes import make_refnode
+
+from .cite.works import Work, bib_paths, load_works
+from .model import Note, PassageRef, SourcePage, ThemeLink, ThemePage
+from .text import parse_target
+
+
+class ReaderDomain(Domain):
+    name = "reader"
+    label = "Annotated reader"
+    object_types: ClassVar[dict[str, ObjType]] = {
+        "source": ObjType("source", "source"),
+        "paragraph": ObjType("paragraph", "passage", "quote"),
+        "note": ObjType("note", "note"),
+        "theme": ObjType("chapter", "theme"),
+    }
+    initial_data: ClassVar[dict[str, Any]] = {
+        "sources": {},  # docname -> SourcePage
+        "themes": {},  # docname -> ThemePage
+        "notes": [],  # Note
+        "refs": [],  # PassageRef
+        "theme_links": [],  # ThemeLink
+        "concordances": set(),  # docnames showing the concordance
+        "terms": {},  # glossary term id -> (docname, definition text)
+        "guides": set(),  # docnames showing the citation guide
+        "term_pages": set(),  # docnames linking a glossary term (previews)
+        "counted": set(),  # docnames printing a {count}
+        "census": None,  # read.census.Census of the last build
+        "shown": {},  # docname -> fingerprint of the cross-document content it shows
+    }
+
+    # -- storage -----------------------------------------------------------------
+
+    @property
+    def pages(self) -> dict[str, SourcePage]:
+        return self.data["sources"]
+
+    @property
+    def theme_pages(self) -> dict[str, ThemePage]:
+        return self.data["themes"]
+
+    @property
+    def notes(self) -> list[Note]:
+        return self.data["notes"]
+
+    @property
+    def refs(self) -> list[PassageRef]:
+        return self.data["refs"]
+
+    @property
+    def theme_links(self) -> list[ThemeLink]:
+        return self.data["theme_links"]
+
+    @property
+    def sources(self) -> dict[str, SourcePage]:
+        """Source pages by key; where two pages claim one key (a warning), the
+        first in name order."""
+        found: dict[str, SourcePage] = {}
+        for docname in sorted(self.pages):
+            found.setdefault(self.pages[docname].key, self.pages[docname])
+        return found
+
+    @property
+    def themes(self) -> dict[str, ThemePage]:
+        found: dict[str, ThemePage] = {}
+        for docname in sorted(self.theme_pages):
+            found.setdefault(self.theme_pages[docname].slug, self.theme_pages[docname])
+        return found
+
+    @property
+    def works(self) -> dict[str, Work]:
+        return load_works(bib_paths(self.env))
+
+    def clear_doc(self, docname: str) -> None:
+        self.pages.pop(docname, None)
+        self.theme_pages.pop(docname, None)
+        self.data["notes"] = [n for n in self.notes if n.docname != docname]
+        self.data["refs"] = [r for r in self.refs if r.docname != docname]
+        self.data["theme_links"] = [t for t in self.theme_links if t.docname != docname]
+        for name in ("concordances", "guides", "term_pages", "counted"):
+            self.data[name].discard(docname)
+        self.data["terms"] = {t: v for t, v in self.data["terms"].items() if v[0] != docname}
+
+    def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
+        for name in ("sources", "themes"):
+            self.data[name].update(
+                {doc: page for doc, page in otherdata[name].items() if doc in docnames}
+            )
+        for name in ("notes", "refs", "theme_links"):
+            self.data[name].extend(item for item in otherdata[name] if item.docname in docnames)
+        for name in ("concordances", "guides", "term_pages", "counted"):
+            self.data[name] |= otherdata[name] & set(docnames)
+        self.data["terms"].update({t: v for t, v in otherdata["terms"].items() if v[0] in docnames})
+
+    # -- objects (objects.inv, search) --------------------------------------------
+
+    def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
+        works = self.works
+        for key, page in sorted(self.sources.items()):
+            work = works.get(key)
+            yield key, work.label if work else key, "source", page.docname, "", 1
+            for paragraph in page.paragraphs:
+                name = f"{key}:{paragraph.number}"
+                display = passage_label(work, key, paragraph.number, paragraph.number)
+                yield name, display, "paragraph", page.docname, f"p{paragraph.number}", -1
+        for note in self.notes:
+            work = works.get(note.key)
+            label = f"{work.parenthetical if work else note.key}, note {note.number}"
+            yield (
+                f"{note.key}:note-{note.number}",
+                label,
+                "note",
+                note.docname,
+                f"note-{note.number}",
+                -1,
+            )
+        for slug, theme in sorted(self.themes.items()):
+            yield slug, theme.title, "theme", theme.docname, "", 1
+
+    # -- cross-references -----------------------------------------------------------
+
+    def resolve_xref(
+        self,
+        env: BuildEnvironment,
+        fromdocname: str,
+        builder: Builder,
+        typ: str,
+        target: str,
+        node: pending_xref,
+        contnode: Element,
+    ) -> Element | None:
+        if typ in ("passage", "quote"):
+            return self.passage_link(builder, fromdocname, target)
+        if typ == "theme":
+            theme = self.themes.get(target.strip())
+            if theme is None:
+                return None
+            return self.link(builder, fromdocname, theme.docname, "", theme.title)
+        if typ == "note":
+            key, _, number = target.partition(":note-")
+            note = next((n for n in self.notes if n.key == key and str(n.number) == number), None)
+            if note is None:
+                return None
+            label = f"{key}, note {number}"
+            return self.link(builder, fromdocname, note.docname, f"note-{number}", label)
+        if typ == "source":
+            page = self.sources.get(target.strip())
+            if page is None:
+                return None
+            work = self.works.get(page.key)
+            return self.link(
+                builder, fromdocname, page.docname, "", work.label if work else page.key
+            )
+        return None
+
+    def resolve_any_xref(
+        self,
+        env: BuildEnvironment,
+        fromdocname: str,
+        builder: Builder,
+        target: str,
+        node: pending_xref,
+        contnode: Element,
+    ) -> list[tuple[str, Element]]:
+        for role, typ in (("passage", "passage"), ("theme", "theme"), ("source", "source")):
+            found = self.resolve_xref(env, fromdocname, builder, typ, target, node, contnode)
+            if found is not None:
+                return [(f"reader:{role}", found)]
+        return []
+
+    def passage_link(self, builder: Builder, fromdocname: str, target: str) -> Element | None:
+        parsed = parse_target(target)
+        if parsed is None:
+            return None
+        key, start, end = parsed
+        page = self.sources.get(key)
+        if page is None or passage_problem(page, start, end):
+            return None
+        label = passage_label(self.works.get(key), key, start, end)
+        link = self.link(builder, fromdocname, page.docname, f"p{start}", label)
+        link["classes"].append("ar-passage")
+        next(link.findall(nodes.inline))["classes"].append("ar-label")
+        link["reader_passage"] = (key, start, end)  # for the writers (previews)
+        return link
+
+    def link(
+        self, builder: Builder, fromdocname: str, docname: str, anchor: str, label: str
+    ) -> Element:
+        """A link where the output contains the page; the label alone where it
+        does not (a briefing pack holds only some pages)."""
+        text = nodes.inline("", label)
+        if not in_output(builder, docname):
+            return nodes.inline("", "", text, classes=["ar-unlinked"])
+        return make_refnode(builder, fromdocname, docname, anchor, text, label)
+
+
+def in_output(builder: Builder, docname: str) -> bool:
+    """A LaTeX pack (or an e-book) contains only some pages; the site all."""
+    contained: Iterable[str] | None = getattr(builder, "reader_contents", None)
+    if contained is None and builder.format == "latex":
+        contained = getattr(builder, "docnames", ())
+    return contained is None or docname in contained
+
+
+def passage_problem(page: SourcePage, start: int, end: int) -> str | None:
+    """Why ``start``-``end`` is not a passage of ``page``, or None."""
+    count = len(page.paragraphs)
+    if 1 <= start <= end <= count:
+        return None
+    span = f"{start}-{end}" if start != end else str(start)
+    return f"{page.key} has paragraphs 1-{count}; {span} is out of range"
+
+
+def passage_label(work: Work | None, key: str, start: int, end: int) -> str:
+    """ "Lee 2017, ¶ 3": reads well in running text and inside parentheses."""
+    where = f"¶ {start}" if start == end else f"¶¶ {start}–{end}"
+    return f"{work.parenthetical if work else key}, {where}"
+
+
+def get_domain(env: BuildEnvironment) -> ReaderDomain:
+    domain = env.domains["reader"]
+    assert isinstance(domain, ReaderDomain)
+    return domain

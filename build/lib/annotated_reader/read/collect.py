@@ -1,0 +1,308 @@
+"""The read phase: on every page read, number the source text, check it
+against its raw file, attach notes to paragraphs and anchors to phrases, and
+record paragraphs, notes, passage references and chapters in the domain."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+
+from .. import nodes as ar
+from ..cite.works import bib_paths, load_works
+from ..diagnostics import Warn, warn
+from ..domain import get_domain
+from ..model import Note, Paragraph, PassageRef, SourcePage, ThemeLink, ThemePage
+from ..text import first_difference, phrase_pattern, squash
+
+
+def reader_xrefs(doctree: nodes.Node, *types: str) -> list[addnodes.pending_xref]:
+    """This project's own ``reader`` references of the given types (not the
+    ones that intersphinx resolves in another project's inventory)."""
+    return [
+        node
+        for node in doctree.findall(addnodes.pending_xref)
+        if node.get("refdomain") == "reader"
+        and node.get("reftype") in types
+        and not node.get("intersphinx")
+    ]
+
+
+def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
+    env = app.env
+    docname = env.docname
+    meta = env.metadata.get(docname, {})
+    domain = get_domain(env)
+    if meta.get("source"):
+        collect_source(app, doctree, str(meta["source"]).strip(), meta.get("raw"))
+    else:
+        for note in doctree.findall(ar.annotation):
+            warn(
+                Warn.ORPHAN_ANNOTATION,
+                "annotations belong on source pages (front matter `source: <key>`)",
+                note,
+            )
+            note.parent.remove(note)
+    if meta.get("theme"):
+        slug = str(meta["theme"]).strip()
+        title = next(iter(doctree.findall(nodes.title)), None)
+        domain.theme_pages[docname] = ThemePage(
+            slug, docname, title.astext() if title else slug, (title.line or 1) if title else 1
+        )
+    for ref in reader_xrefs(doctree, "passage"):
+        section = next((a for a in ar.ancestors(ref) if isinstance(a, nodes.section)), None)
+        domain.refs.append(
+            PassageRef(
+                docname,
+                ref.line or 0,
+                ref["key"],
+                ref["start"],
+                ref["end"],
+                ref["quote"],
+                section["ids"][0] if section is not None else "",
+                section[0].astext() if section is not None else "",
+            )
+        )
+    for text in doctree.findall(nodes.Text):
+        if UNPARSED_ROLE.search(str(text)) and not isinstance(
+            text.parent, nodes.literal | nodes.literal_block
+        ):
+            warn(
+                Warn.BAD_PASSAGE,
+                "a {passage}/{quote}/{theme} role was not read (shown as plain text); inside "
+                "a table cell write the quotation separator as \\| (key:N\\|words)",
+                text.parent,
+            )
+    for ref in reader_xrefs(doctree, "theme"):
+        domain.theme_links.append(ThemeLink(ref["reftarget"], docname, ref.line or 0))
+    if any(doctree.findall(ar.concordance)):
+        domain.data["concordances"].add(docname)
+    if any(doctree.findall(ar.citation_guide)):
+        domain.data["guides"].add(docname)
+    if any(
+        isinstance(ref, addnodes.pending_xref) and ref.get("reftype") == "term"
+        for ref in doctree.findall(addnodes.pending_xref)
+    ):
+        domain.data["term_pages"].add(docname)
+    for item in doctree.findall(nodes.definition_list_item):
+        if not isinstance(item.parent.parent, addnodes.glossary):
+            continue
+        definition = squash(text_with_passages(item.next_node(nodes.definition)))
+        for term in item.findall(nodes.term):
+            for term_id in term["ids"]:
+                domain.data["terms"][term_id] = (docname, definition)
+
+
+UNPARSED_ROLE = re.compile(r"\{(?:passage|quote|theme)\}`")
+
+
+def text_with_passages(node: nodes.Node) -> str:
+    """A node's text in which each passage reference stays as ``{key:N-M}``,
+    to be labelled at write time when every source is known."""
+    if isinstance(node, addnodes.pending_xref) and node.get("reftype") == "passage":
+        return f"{{{node['key']}:{node['start']}-{node['end']}}}"
+    if isinstance(node, nodes.Text):
+        return str(node)
+    return "".join(text_with_passages(child) for child in node.children)
+
+
+def _text_blocks(doctree: nodes.document) -> list[nodes.Element]:
+    """The author's text in order: paragraphs directly in a section, and the
+    titles of sections below the page title."""
+    blocks: list[nodes.Element] = []
+    for node in doctree.findall(lambda n: isinstance(n, nodes.paragraph | nodes.title)):
+        parent = node.parent
+        if (
+            isinstance(node, nodes.paragraph) and isinstance(parent, nodes.section | nodes.document)
+        ) or (
+            isinstance(node, nodes.title)
+            and isinstance(parent, nodes.section)
+            and isinstance(parent.parent, nodes.section)
+        ):
+            blocks.append(node)
+    return blocks
+
+
+def collect_source(app: Sphinx, doctree: nodes.document, key: str, raw: Any) -> None:
+    env = app.env
+    docname = env.docname
+    works = load_works(bib_paths(env))
+    if key not in works:
+        warn(
+            Warn.UNKNOWN_SOURCE,
+            f"front matter names source {key!r}, which is not a key of references.bib",
+            (docname, 1),
+        )
+        return
+    title = next(iter(doctree.findall(nodes.title)), None)
+    page = SourcePage(
+        key, docname, title.astext() if title else key, (title.line or 1) if title else 1
+    )
+
+    blocks = _text_blocks(doctree)
+    number = 0
+    for block in blocks:
+        if isinstance(block, nodes.paragraph):
+            number += 1
+            wrapper = ar.numbered_paragraph(key=key, number=number, ids=[f"p{number}"])
+            wrapper.source, wrapper.line = block.source, block.line
+            block.replace_self(wrapper)
+            wrapper += block
+            page.paragraphs.append(Paragraph(number, squash(block.astext()), block.line or 0))
+    if raw:
+        check_raw(env, docname, str(raw), blocks)
+
+    attach_notes(doctree, page, get_domain(env).notes)
+    get_domain(env).pages[docname] = page
+    if page.paragraphs:
+        legend = ar.note_legend(docname=docname)
+        first = next(iter(doctree.findall(ar.numbered_paragraph)))
+        first.parent.insert(first.parent.index(first), legend)
+
+
+def check_raw(env: BuildEnvironment, docname: str, raw: str, blocks: list[nodes.Element]) -> None:
+    """The page's text must equal the raw file, block by block."""
+    path = Path(env.doc2path(docname)).parent / raw
+    env.note_dependency(str(path))
+    if not path.is_file():
+        warn(Warn.RAW_MISSING, f"raw text {raw!r} not found (looked for {path})", (docname, 1))
+        return
+    expected = [b for b in path.read_text(encoding="utf-8").split("\n\n") if b.strip()]
+    number = 0
+    for index, block in enumerate(blocks):
+        is_heading = isinstance(block, nodes.title)
+        number += not is_heading
+        what = "heading" if is_heading else f"¶ {number}"
+        if index >= len(expected):
+            warn(
+                Warn.RAW_MISMATCH,
+                f"{what} is not in {raw}, which ends after {len(expected)} blocks; "
+                "remove it or move it into an {editorial} block",
+                block,
+            )
+            return
+        want = expected[index]
+        want_heading = want.startswith("## ")
+        got, want = squash(block.astext()), squash(want.removeprefix("## "))
+        if is_heading != want_heading or got != want:
+            page_part, raw_part = first_difference(got, want)
+            kind = "heading" if want_heading else "paragraph"
+            warn(
+                Warn.RAW_MISMATCH,
+                f"{what} differs from {raw} block {index + 1} (a {kind}): the page has "
+                f"'…{page_part}…' where the raw text has '…{raw_part}…'. Make the page equal "
+                "the raw text; put corrections in a sic note",
+                block,
+            )
+            return
+    if len(blocks) < len(expected):
+        missing = squash(expected[len(blocks)].removeprefix("## "))[:60]
+        warn(
+            Warn.RAW_MISMATCH,
+            f"the page stops after {len(blocks)} of {len(expected)} blocks of {raw}; "
+            f"next missing: '{missing}…'",
+            (docname, blocks[-1].line if blocks else 1),
+        )
+
+
+def attach_notes(doctree: nodes.document, page: SourcePage, registry: list[Note]) -> None:
+    """Move each note into the paragraph above it, number it, mark its anchor."""
+    for count, note in enumerate(list(doctree.findall(ar.annotation)), start=1):
+        note["number"] = count
+        note["ids"] = [f"note-{count}"]
+        target = _paragraph_before(note)
+        if target is None:
+            warn(
+                Warn.ORPHAN_ANNOTATION,
+                "an annotation must follow the paragraph it annotates (other annotations "
+                "may stand between); move it below its paragraph",
+                note,
+            )
+            note.parent.remove(note)
+            continue
+        note.parent.remove(note)
+        note["para"] = target["number"]
+        target += note
+        if note["anchor"]:
+            mark_anchor(target[0], note)
+        registry.append(
+            Note(
+                page.docname,
+                page.key,
+                count,
+                note["kind"],
+                target["number"],
+                note["anchor"],
+                list(note["themes"]),
+                note.line or 0,
+            )
+        )
+
+
+def _paragraph_before(note: ar.annotation) -> ar.numbered_paragraph | None:
+    parent = note.parent
+    index = parent.index(note)
+    for sibling in reversed(parent.children[:index]):
+        if isinstance(sibling, ar.numbered_paragraph):
+            return sibling
+        if not isinstance(sibling, ar.annotation):
+            return None
+    return None
+
+
+def mark_anchor(paragraph: nodes.paragraph, note: ar.annotation) -> None:
+    """Wrap the one occurrence of the note's anchor in an ``anchor_highlight``."""
+    pattern = phrase_pattern(note["anchor"])
+    occurrences = len(pattern.findall(paragraph.astext()))
+    number = paragraph.parent["number"]
+    if occurrences == 0:
+        warn(
+            Warn.ANCHOR_MISSING,
+            f"anchor {note['anchor']!r} is not in ¶ {number}; copy the exact words "
+            "of the paragraph above the note",
+            note,
+        )
+        return
+    if occurrences > 1:
+        warn(
+            Warn.ANCHOR_AMBIGUOUS,
+            f"anchor {note['anchor']!r} occurs {occurrences} times in ¶ {number}; "
+            "quote more words so that it occurs once",
+            note,
+        )
+        return
+    for text in list(paragraph.findall(nodes.Text)):
+        if isinstance(text.parent, ar.anchor_highlight):
+            continue
+        match = pattern.search(str(text))
+        if match:
+            before, phrase, after = (
+                str(text)[: match.start()],
+                match.group(),
+                str(text)[match.end() :],
+            )
+            mark = ar.anchor_highlight(
+                phrase,
+                phrase,
+                kind=note["kind"],
+                number=note["number"],
+                note_id=note["ids"][0],
+            )
+            parent = text.parent
+            index = parent.index(text)
+            parent.remove(text)
+            pieces = [nodes.Text(before), mark, nodes.Text(after)]
+            for offset, piece in enumerate(p for p in pieces if p.astext()):
+                parent.insert(index + offset, piece)
+            return
+    warn(
+        Warn.ANCHOR_OVERLAP,
+        f"anchor {note['anchor']!r} overlaps the anchor of another note in ¶ {number}; "
+        "anchor one of the notes on other words",
+        note,
+    )

@@ -1,0 +1,224 @@
+"""Builder-neutral rendering: post-transforms that turn the pending nodes into
+standard docutils nodes from the global picture (source cards, the
+concordance, how to cite, "Discussed in" and each chapter's passages). They
+read the docname stamped on each node, because in a LaTeX build
+``env.docname`` is the pack's start page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util.nodes import make_refnode
+
+from .. import nodes as ar
+from ..cite.csl import STYLES, in_text, reference, to_nodes
+from ..cite.works import Work, bib_paths, load_works
+from ..diagnostics import Warn, warn
+from ..domain import ReaderDomain, get_domain, in_output, passage_label
+from ..model import Backlink
+from ..resolve import backlinks, concordance_counts, passage_error
+
+
+class ReaderTransform(SphinxPostTransform):
+    """Shared helpers: links that respect what the current output contains."""
+
+    default_priority = 5
+
+    @property
+    def builder(self) -> Any:
+        # As Sphinx's own post-transforms do; SphinxTransform.app is deprecated.
+        return self.env._app.builder
+
+    @property
+    def domain(self) -> ReaderDomain:
+        return get_domain(self.env)
+
+    @property
+    def works(self) -> dict[str, Work]:
+        return load_works(bib_paths(self.env))
+
+    def in_output(self, docname: str) -> bool:
+        return in_output(self.builder, docname)
+
+    def link(self, docname: str, target: str, child: nodes.Node, title: str = "") -> nodes.Node:
+        if not self.in_output(docname):
+            return child
+        return make_refnode(self.builder, self.env.docname, docname, target, child, title)
+
+
+def _field(name: str, *body: nodes.Node | str) -> nodes.field:
+    para = nodes.paragraph()
+    for part in body:
+        para += nodes.Text(part) if isinstance(part, str) else part
+    return nodes.field("", nodes.field_name("", name), nodes.field_body("", para))
+
+
+class ResolveReaderNodes(ReaderTransform):
+    """Source cards, concordances and citation guides."""
+
+    def run(self, **kwargs: Any) -> None:
+        for node in list(self.document.findall(ar.source_info)):
+            node.replace_self(self.source_card(node))
+        for node in list(self.document.findall(ar.concordance)):
+            node.replace_self(self.concordance())
+        for node in list(self.document.findall(ar.citation_guide)):
+            node.replace_self(self.citation_guide())
+
+    def source_card(self, node: ar.source_info) -> nodes.Node:
+        page = self.domain.pages.get(node["docname"])
+        work = self.works.get(page.key) if page else None
+        if page is None or work is None:
+            warn(Warn.UNKNOWN_SOURCE, "{source-info} needs front matter `source: <key>`", node)
+            return nodes.container()
+        fields = nodes.field_list(classes=["ar-source-fields"])
+        fields += _field("Author", "; ".join(f"{g} {f}".strip() for g, f in work.authors))
+        for label, name in (("Affiliation", "affiliation"), ("Country", "country")):
+            if work.get(name):
+                fields += _field(label, work.get(name))
+        if work.publisher:
+            place = work.get("address")
+            fields += _field("Publisher", work.publisher + (f", {place}" if place else ""))
+        if work.get("origvenue"):
+            fields += _field("Venue", work.get("origvenue"))
+        series = " ".join(filter(None, (work.get("type"), work.get("number"))))
+        if series:
+            fields += _field("Series", series)
+        if work.get("datenote"):
+            status = "inferred" if "inferred" in work.get("datenote").lower() else "as printed"
+            fields += _field("Date", f"{work.date_text} ({status}). {work.get('datenote')}")
+        else:
+            fields += _field("Date", work.date_text)
+        if work.get("titlenote"):
+            fields += _field("Title", work.get("titlenote"))
+        if work.get("genre"):
+            fields += _field("Genre", work.get("genre"))
+        fields += _field("Licence", work.get("license") or "Not stated")
+        url = work.get("url")
+        fields += _field(
+            "Original", nodes.reference("", url, refuri=url) if url else "Address not known"
+        )
+        notes = sum(1 for n in self.domain.notes if n.docname == page.docname)
+        count = len(page.paragraphs)
+        fields += _field("This edition", f"{count} numbered paragraphs, {notes} notes")
+        card = nodes.container(classes=["ar-source-info"], reader_key=page.key)
+        card += fields
+        return card
+
+    def concordance(self) -> nodes.Node:
+        counts = concordance_counts(self.domain)
+        method = self.config.reader_method_chapter
+        themes = sorted(self.domain.themes.values(), key=lambda t: t.docname)
+        themes = [t for t in themes if t.slug != method]
+        header: list[Any] = ["Source"]
+        for theme in themes:
+            header.append(self.link(theme.docname, "", nodes.inline("", theme.title)))
+        rows = []
+        for key, page in sorted(self.domain.sources.items()):
+            work = self.works.get(key)
+            label = nodes.inline("", work.label if work else key)
+            row: list[Any] = [self.link(page.docname, "", label)]
+            for theme in themes:
+                notes, refs = counts.get((key, theme.slug), (0, 0))
+                if not notes and not refs:
+                    row.append("–")
+                    continue
+                text = f"{notes} note{'s' * (notes != 1)}, {refs} ref{'s' * (refs != 1)}"
+                row.append(self.link(theme.docname, "", nodes.inline("", text)))
+            rows.append(row)
+        return ar.make_table(header, rows, ["ar-concordance"])
+
+    def citation_guide(self) -> nodes.Node:
+        """For each source in this output: its reference and a paragraph citation per style."""
+        guide = nodes.container(classes=["ar-citation-guide"])
+        pages = [p for p in self.domain.sources.values() if self.in_output(p.docname)]
+        for page in sorted(pages, key=lambda p: (self.works[p.key].year, p.key)):
+            work = self.works[page.key]
+            guide += nodes.rubric("", "", self.link(page.docname, "", nodes.inline("", work.label)))
+            items = nodes.bullet_list()
+            for style, label in STYLES.items():
+                para = nodes.paragraph()
+                para += nodes.strong("", f"{label}: ")
+                para += to_nodes(reference(work, style))
+                para += nodes.Text(" In text, paragraph 3: ")
+                para += to_nodes(in_text(work, style, 3))
+                items += nodes.list_item("", para)
+            guide += items
+        return guide
+
+
+class Backlinks(ReaderTransform):
+    """ "Discussed in" under each referenced paragraph; passages at chapter ends."""
+
+    default_priority = 6
+
+    def run(self, **kwargs: Any) -> None:
+        links = backlinks(self.domain)
+        for para in self.document.findall(ar.numbered_paragraph):
+            found = links.get(para["key"], {}).get(para["number"], [])
+            found = [link for link in found if self.in_output(link.docname)]
+            if found:
+                para += self.discussed_in(found)
+        self.chapter_passages()
+
+    def discussed_in(self, found: list[Backlink]) -> nodes.Element:
+        box = nodes.paragraph(classes=["ar-backlinks"])
+        box += nodes.emphasis("", "Discussed in: ")
+        chapters: dict[str, list[Backlink]] = {}
+        for link in found:
+            chapters.setdefault(link.docname, []).append(link)
+        for index, (docname, group) in enumerate(chapters.items()):
+            if index:
+                box += nodes.Text("; ")
+            box += self.link(docname, "", nodes.inline("", group[0].chapter_title))
+            sections = [link for link in group if link.section_title != link.chapter_title]
+            if sections:
+                box += nodes.Text(" (")
+                for number, link in enumerate(sections):
+                    if number:
+                        box += nodes.Text(", ")
+                    box += self.link(docname, link.section_id, nodes.inline("", link.section_title))
+                box += nodes.Text(")")
+        return box
+
+    def chapter_sections(self) -> list[tuple[str, nodes.section]]:
+        """(docname, top section) of each page in this output; a LaTeX pack
+        holds many pages, each inside a ``start_of_file`` node."""
+        starts = list(self.document.findall(addnodes.start_of_file))
+        if not starts:
+            top = next((s for s in self.document.children if isinstance(s, nodes.section)), None)
+            return [(self.env.docname, top)] if top is not None else []
+        found = []
+        for start in starts:
+            top = next((s for s in start.children if isinstance(s, nodes.section)), None)
+            if top is not None:
+                found.append((start["docname"], top))
+        return found
+
+    def chapter_passages(self) -> None:
+        """At the end of each chapter, the passages it discusses, in source order."""
+        themes = {t.docname for t in self.domain.themes.values()}
+        for docname, section in self.chapter_sections():
+            if docname not in themes:
+                continue
+            seen: dict[tuple[str, int, int], None] = {}
+            refs = [r for r in self.domain.refs if r.docname == docname]
+            for ref in sorted(refs, key=lambda r: (r.key, r.start, r.end)):
+                if not passage_error(self.domain, ref.key, ref.start, ref.end):
+                    seen.setdefault((ref.key, ref.start, ref.end))
+            if not seen:
+                continue
+            items = nodes.bullet_list(classes=["ar-discussed"])
+            for key, start, end in seen:
+                page = self.domain.sources[key]
+                label = passage_label(self.works.get(key), key, start, end)
+                excerpt = page.span_text(start, end)
+                excerpt = excerpt if len(excerpt) < 160 else excerpt[:160].rsplit(" ", 1)[0] + " …"
+                para = nodes.paragraph()
+                para += self.link(page.docname, f"p{start}", nodes.strong("", label))
+                para += nodes.Text(f": {excerpt}")
+                items += nodes.list_item("", para)
+            section += nodes.rubric("", "Passages discussed in this chapter")
+            section += items
