@@ -246,3 +246,8 @@ def test_new_reader_builds_and_passes_its_tests_with_make(tmp_path):
         check=True,
     ).stdout
     assert str(root / ".venv") in engine, engine  # installed into the reader's venv
+
+
+def test_this_books_authoring_guide_is_the_generic_one_plus_its_own_rules():
+    generic = (PROJECT / "src/annotated_reader/scaffold/template/AUTHORING.md").read_text()
+    assert (PROJECT / "AUTHORING.md").read_text().startswith(generic)

@@ -69,8 +69,8 @@ def cmd_add_source(args: argparse.Namespace) -> int:
         )
     steps += [
         f"Read sources/{key}.md against the original: the body must be the author's text, "
-        f"word for word. To cut it, run the import again with --start/--end (delete the four "
-        f"written files and the entry first).",
+        "word for word. If it holds too much, delete the three files written above, the "
+        "entry and the index line, and import again with --start and --end.",
         f'Complete "About this text" in sources/{key}.md with what you know of the author, '
         "date and licence.",
         'Write notes after the paragraphs they annotate (AUTHORING.md, "A source page").',

@@ -160,4 +160,3 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "source_key" in metafunc.fixturenames:
         keys = sorted(Edition(Path(metafunc.config.rootpath)).sources)
         metafunc.parametrize("source_key", keys)
-

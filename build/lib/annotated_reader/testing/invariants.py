@@ -117,9 +117,7 @@ def _active(element: Any) -> str | None:
     for name, value in element.attrs.items():
         if name.lower().startswith("on"):
             return f"{element.name} with {name}"
-        if name.lower() in ("href", "src", "action", "formaction") and SCRIPT_URL.match(
-            str(value)
-        ):
+        if name.lower() in ("href", "src", "action", "formaction") and SCRIPT_URL.match(str(value)):
             return f"{element.name} with {name}={value}"
     return None
 

@@ -83,7 +83,7 @@ def depart_anchor_highlight(self: Any, node: ar.anchor_highlight) -> None:
     kind, number = node["kind"], node["number"]
     label = note_kinds(self.config)[kind]
     self.body.append(
-        f'</mark>{escape(node.get("trail", ""))}'
+        f"</mark>{escape(node.get('trail', ''))}"
         f'<button type="button" class="ar-hl-btn ar-kind-{kind}" '
         f'aria-controls="{node["note_id"]}" aria-expanded="true" '
         f'aria-label="Note {number}, {escape(label.lower())}">{number}</button>'
@@ -126,7 +126,6 @@ class HtmlNoteLayout(ReaderTransform):
                 para.remove(note)
                 block += note
             para.insert(0, block)
-
 
     @staticmethod
     def number_after_punctuation(mark: ar.anchor_highlight) -> None:
