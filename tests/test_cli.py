@@ -80,7 +80,7 @@ def files(root: Path) -> dict[str, bytes]:
 
 
 @pytest.fixture(scope="module")
-def imported(tmp_path_factory) -> tuple[Edition, EditionBuild, dict[str, str]]:
+def imported(tmp_path_factory) -> tuple[Edition, EditionBuild]:
     """A new reader with both texts imported, built strictly."""
     root = tmp_path_factory.mktemp("import") / "reader"
     assert main(["new", str(root), "--title", "Harbours"]) == 0
@@ -110,12 +110,11 @@ def imported(tmp_path_factory) -> tuple[Edition, EditionBuild, dict[str, str]]:
     )
     out = tmp_path_factory.mktemp("import-build")
     log = strict_build(root, "html", out / "html", out / "doctrees")
-    keys = {"quist2024": "html", "park2023": "txt"}
-    return Edition(root), EditionBuild(out / "html", out / "doctrees", log), keys
+    return Edition(root), EditionBuild(out / "html", out / "doctrees", log)
 
 
 def test_imported_bodies_are_verbatim_and_build_strictly(imported):
-    edition, build, _ = imported
+    edition, build = imported
     assert edition.raw_blocks("quist2024") == HTML_BODY
     assert edition.raw_blocks("park2023") == TEXT_BODY
     check.test_strict_build_emits_no_warnings(build)
@@ -128,7 +127,7 @@ def test_imported_bodies_are_verbatim_and_build_strictly(imported):
 
 
 def test_markup_in_the_text_shows_as_text_and_no_page_can_run_code(imported):
-    edition, build, _ = imported
+    _, build = imported
     check.test_no_page_content_can_run_code(build)
     quist = build.page("sources/quist2024").select_one("article")
     assert 'the line <script>alert("harbour")</script> when' in quist.get_text()
@@ -145,7 +144,7 @@ def test_markup_in_the_text_shows_as_text_and_no_page_can_run_code(imported):
 
 
 def test_site_furniture_is_left_out_and_listed(imported):
-    edition, _, _ = imported
+    edition, _ = imported
     raw = (edition.root / "sources/raw/quist2024.txt").read_text()
     about = (edition.root / "sources/quist2024.md").read_text().split(":::")[1]
     for furniture in (
@@ -165,7 +164,7 @@ def test_site_furniture_is_left_out_and_listed(imported):
 
 
 def test_bibliography_entries_come_from_the_metadata(imported):
-    edition, build, _ = imported
+    edition, build = imported
     bib = (edition.root / "references.bib").read_text()
     quist = bib[bib.index("@misc{quist2024") :]
     for line in (
