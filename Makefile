@@ -32,7 +32,7 @@ node_modules/.installed: package.json package-lock.json
 # Strict builds through the package's driver: each builds in _build/.staging
 # and replaces _build/html (or _build/latex, _build/pdf) only if it succeeds;
 # after a failed or interrupted build the next one starts afresh; two builds
-# at once in this tree are refused.
+# at once in this tree are serialised.
 html: $(VENV)/.installed
 	$(BIN)/annotated-reader build html
 

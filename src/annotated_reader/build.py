@@ -11,8 +11,9 @@ that never publish anything wrong.
   from scratch: pages written by a failed build are never published without
   their warnings being reported again, and a half-written search index never
   reaches the next build.
-- One build at a time per tree: a second one is refused with a message (an
-  ``fcntl`` lock, released by the system whatever way the holder ends).
+- One build at a time per tree: a second one says so and waits for the first
+  to finish (an ``fcntl`` lock, released by the system whatever way the
+  holder ends), so ``make -j`` and two terminals are serialised.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ class BuildError(Exception):
 
 @contextmanager
 def build_lock(build_dir: Path) -> Iterator[None]:
-    """Hold the tree's build lock, or refuse at once if another build holds it."""
+    """Hold the tree's build lock, waiting (and saying so) while another build holds it."""
     build_dir.mkdir(parents=True, exist_ok=True)
     path = build_dir / ".lock"
     with path.open("a+", encoding="utf-8") as handle:
@@ -45,10 +46,13 @@ def build_lock(build_dir: Path) -> Iterator[None]:
         except BlockingIOError:
             handle.seek(0)
             holder = handle.read().strip() or "unknown"
-            raise BuildError(
-                f"another build is running in this tree (process {holder}); wait for it to "
-                "finish, or stop it, then run the build again"
-            ) from None
+            print(
+                f"annotated-reader build: another build is running in this tree (process "
+                f"{holder}); waiting for it to finish (Ctrl-C to stop waiting)",
+                file=sys.stderr,
+                flush=True,
+            )
+            fcntl.flock(handle, fcntl.LOCK_EX)
         handle.seek(0)
         handle.truncate()
         handle.write(str(os.getpid()))
