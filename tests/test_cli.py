@@ -175,6 +175,7 @@ def test_bibliography_entries_come_from_the_metadata(imported):
         "day          = {14}",
         "url          = {https://coastline.example/2024/05/the-quiet-harbour}",
         "container    = {Coastline Review}",
+        "language     = {en}",
         "keywords     = {source}",
     ):
         assert line in quist

@@ -39,6 +39,7 @@ class Metadata:
     url: str = ""
     site: str = ""
     license: str = ""
+    language: str = ""
     origin: dict[str, str] = field(default_factory=dict)  # field -> where it came from
 
 
@@ -65,6 +66,7 @@ def extract_html(data: bytes) -> Extraction:
     try:
         import trafilatura
         from lxml import etree
+        from lxml import html as lxml_html
     except ModuleNotFoundError:
         raise ImportError_(
             "importing web pages needs trafilatura: pip install 'annotated-reader[import]'"
@@ -117,6 +119,10 @@ def extract_html(data: bytes) -> Extraction:
     body = " ".join(b for b in blocks if b not in quotes)
     pulled = [q for q in quotes if squash(q.strip("\"“”'‘’")) in body]
     blocks = [b for b in blocks if b not in pulled]
+    language = re.match(r"[A-Za-z]{2,3}\b", lxml_html.fromstring(data).get("lang") or "")
+    if language:
+        meta.language = language.group().lower()
+        meta.origin["language"] = "from the page's metadata"
     removed, code = page_leftovers(data, blocks)
     removed = [r for r in removed if r not in pulled and r != meta.title]
     version = getattr(trafilatura, "__version__", "")
@@ -251,6 +257,8 @@ def bib_entry(key: str, meta: Metadata) -> tuple[str, list[str]]:
     fields.append(("container", _bib_value(meta.site) if meta.site else value("container", "")))
     if meta.license:
         fields.append(("license", _bib_value(meta.license)))
+    if meta.language:
+        fields.append(("language", meta.language))
     fields.append(("keywords", "source"))
     body = "".join(f"  {name:<12} = {{{text}}},\n" for name, text in fields)
     return f"@misc{{{key},\n{body}}}\n", missing
@@ -263,6 +271,7 @@ FIELD_NAMES = {
     "url": "original address",
     "site": "site",
     "license": "licence",
+    "language": "language",
 }
 
 # -- the page -----------------------------------------------------------------------
