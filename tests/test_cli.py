@@ -223,9 +223,14 @@ def test_new_reader_builds_and_passes_its_tests_with_make(tmp_path):
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(root / ".venv")], check=True)
     site = next((root / ".venv" / "lib").glob("python3*/site-packages"))
     (site / "engine-dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    # A copy of the engine's sources: pip builds in the directory it is given.
+    engine = tmp_path / "engine"
+    shutil.copytree(PROJECT / "src", engine / "src", ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(PROJECT / name, engine / name)
     env = {
         **os.environ,
-        "READER_ENGINE": f"{PROJECT}[import,testing]",
+        "READER_ENGINE": f"{engine}[import,testing]",
         "PYTHON": shutil.which("python3") or sys.executable,
     }
     env.pop("PYTHONPATH", None)
