@@ -131,12 +131,13 @@ def build(target: str, srcdir: Path, build_dir: Path, jobs: str = "1") -> list[P
         if sphinx(builder, srcdir, stage, fresh, jobs) != 0:
             raise BuildError(
                 f"the {builder} build failed (warnings above); nothing was published, "
-                f"{build_dir.name}/{builder} is unchanged"
+                f"{build_dir.name}/{target} is unchanged"
             )
         if target == "pdf":
             compile_pdfs(stage.out)
         stage.succeeded()
         published = [build_dir / builder]
+        publish(stage.out, build_dir / builder, keep=("pdf",) if builder == "html" else ())
         if target == "pdf":
             pdfs = build_dir / ".staging" / "pdf"
             shutil.rmtree(pdfs, ignore_errors=True)
@@ -148,9 +149,6 @@ def build(target: str, srcdir: Path, build_dir: Path, jobs: str = "1") -> list[P
             site = build_dir / "html"
             if site.is_dir():  # the site links each pack's PDF
                 shutil.copytree(pdfs, site / "pdf", dirs_exist_ok=True)
-        else:
-            keep = ("pdf",) if builder == "html" else ()
-            publish(stage.out, build_dir / builder, keep=keep)
         return published
 
 

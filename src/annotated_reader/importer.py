@@ -149,11 +149,11 @@ def page_leftovers(data: bytes, blocks: list[str]) -> tuple[list[str], int]:
 
     root = lxml_html.fromstring(data)
     code = 0
-    for element in list(root.iter("head")):
-        element.drop_tree()  # the document's title and metadata, not page text
     for element in list(root.iter("script", "style", "noscript", "template")):
         code += element.tag in ("script", "style")
         element.drop_tree()
+    for element in list(root.iter("head")):
+        element.drop_tree()  # the document's title and metadata, not page text
     body = squash(" ".join(b.removeprefix("## ") for b in blocks))
     left = []
     for element in root.iter(*BLOCK_TAGS):
@@ -301,7 +301,7 @@ def about_text(key: str, capture: str, extraction: Extraction, missing: list[str
             short = text if len(text) <= 90 else text[:90].rsplit(" ", 1)[0] + " …"
             lines.append(f"- {escape_block(short)}")
         if len(extraction.removed) > 15:
-            lines.append(f"- and {len(extraction.removed) - 15} more blocks of page furniture")
+            lines.append(f"- and {len(extraction.removed) - 15} more blocks (see the capture)")
         if extraction.removed_code:
             lines.append(
                 f"- {extraction.removed_code} script and style element"
