@@ -71,6 +71,9 @@ def start(src: Path, out: Path) -> subprocess.Popen[str]:
         stderr=subprocess.PIPE,
         text=True,
         env={**ENV, "SLOW_WRITER": "1"},
+        # Ctrl-C must reach it even when the tests run as a background job,
+        # which starts with SIGINT ignored.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + 120
     while not (src / "writing").exists():
