@@ -182,31 +182,35 @@ def extract_text(text: str) -> Extraction:
 
 
 def trim(extraction: Extraction, start: str, end: str) -> None:
-    """Keep the blocks from the one containing ``start`` (cut before those
-    words) to the one containing ``end`` (cut after them)."""
+    """Keep the text from the first words ``start`` to the last words ``end``;
+    what lies outside is recorded as left out."""
     blocks = extraction.blocks
     if start:
         pattern = phrase_pattern(start)
-        index = next((i for i, b in enumerate(blocks) if pattern.search(b)), None)
-        if index is None:
+        found = next(((i, m) for i, b in enumerate(blocks) if (m := pattern.search(b))), None)
+        if found is None:
             raise ImportError_(f"--start {start!r} is not in the capture; copy its first words")
-        cut = pattern.search(blocks[index])
-        head = blocks[index]
-        prefix = "## " if head.startswith("## ") and cut.start() < 3 else ""  # type: ignore[union-attr]
-        extraction.removed += blocks[:index]
-        if cut.start() > len(prefix):  # type: ignore[union-attr]
-            extraction.removed.append(head[: cut.start()].strip())  # type: ignore[union-attr]
-        blocks = [prefix + head[cut.start() :].removeprefix(prefix), *blocks[index + 1 :]]  # type: ignore[union-attr]
+        index, match = found
+        mark = "## " if blocks[index].startswith("## ") else ""
+        before = blocks[index][len(mark) : match.start()].strip()
+        extraction.removed += [*blocks[:index], *([before] if before else [])]
+        blocks = [mark + blocks[index][max(match.start(), len(mark)) :], *blocks[index + 1 :]]
     if end:
         pattern = phrase_pattern(end)
-        index = next((i for i in range(len(blocks) - 1, -1, -1) if pattern.search(blocks[i])), None)
-        if index is None:
+        found = next(
+            (
+                (i, m)
+                for i in reversed(range(len(blocks)))
+                for m in [*pattern.finditer(blocks[i])][-1:]
+            ),
+            None,
+        )
+        if found is None:
             raise ImportError_(f"--end {end!r} is not in the body; copy its last words")
-        last = list(pattern.finditer(blocks[index]))[-1]
-        if blocks[index][last.end() :].strip():
-            extraction.removed.insert(0, blocks[index][last.end() :].strip())
-        extraction.removed += blocks[index + 1 :]
-        blocks = [*blocks[:index], blocks[index][: last.end()]]
+        index, match = found
+        after = blocks[index][match.end() :].strip()
+        extraction.removed += [*([after] if after else []), *blocks[index + 1 :]]
+        blocks = [*blocks[:index], blocks[index][: match.end()]]
     extraction.blocks = [b for b in blocks if b.removeprefix("## ").strip()]
 
 
