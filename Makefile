@@ -4,8 +4,6 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-SPHINX := $(BIN)/sphinx-build
-STRICT := -W --keep-going -n -q
 BUILD  := _build
 
 .PHONY: all html pdf latex test lint serve bench screenshots clean system-deps
@@ -31,18 +29,19 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 	@touch $@
 
+# Strict builds through the package's driver: each builds in _build/.staging
+# and replaces _build/html (or _build/latex, _build/pdf) only if it succeeds;
+# after a failed or interrupted build the next one starts afresh; two builds
+# at once in this tree are serialised.
 html: $(VENV)/.installed
-	$(SPHINX) -b html $(STRICT) -d $(BUILD)/doctrees/html . $(BUILD)/html
+	$(BIN)/annotated-reader build html
 
 latex: $(VENV)/.installed
-	$(SPHINX) -b latex $(STRICT) -d $(BUILD)/doctrees/latex . $(BUILD)/latex
+	$(BIN)/annotated-reader build latex
 
-# One PDF per pack in packs.toml, copied into _build/pdf/.
-pdf: system-deps latex
-	$(MAKE) -C $(BUILD)/latex all-pdf LATEXMKOPTS='-interaction=nonstopmode -halt-on-error -silent' >/dev/null
-	@mkdir -p $(BUILD)/pdf
-	cp $(BUILD)/latex/*.pdf $(BUILD)/pdf/
-	@if [ -d $(BUILD)/html ]; then mkdir -p $(BUILD)/html/pdf && cp $(BUILD)/latex/*.pdf $(BUILD)/html/pdf/; fi
+# One PDF per pack in packs.toml, into _build/pdf/ (and _build/html/pdf/).
+pdf: system-deps $(VENV)/.installed
+	$(BIN)/annotated-reader build pdf
 	@ls $(BUILD)/pdf
 
 test: $(VENV)/.installed system-deps node_modules/.installed lint

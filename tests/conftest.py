@@ -13,13 +13,18 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-pytest_plugins = ["sphinx.testing.fixtures"]
+# Sphinx's fixtures for the extension's test roots; the edition checks that
+# every reader runs (tests/test_edition.py), with pytest's assertion messages.
+pytest.register_assert_rewrite("annotated_reader.testing")
+pytest_plugins = ["sphinx.testing.fixtures", "annotated_reader.testing"]
 
 TESTS = Path(__file__).parent
 PROJECT = TESTS.parent
 sys.path.insert(0, str(PROJECT / "scripts"))
 
 from browser import CHROMIUM_ARGS, chromium_path, serve  # noqa: E402
+
+from annotated_reader.testing import EditionBuild  # noqa: E402
 
 
 def front_matter(path: Path) -> dict[str, str]:
@@ -111,6 +116,19 @@ def book(tmp_path_factory) -> Book:
     html_log = sphinx_build("html", root / "html", root / "doctrees" / "html")
     latex_log = sphinx_build("latex", root / "latex", root / "doctrees" / "latex")
     return Book(root / "html", root / "latex", root / "doctrees", html_log, latex_log)
+
+
+@pytest.fixture(scope="session")
+def edition_build(book) -> EditionBuild:
+    """The edition checks read the book's HTML build rather than build again."""
+    return EditionBuild(book.html, book.doctrees / "html", book.html_log)
+
+
+@pytest.fixture(scope="session")
+def capture_normalisations() -> tuple[tuple[str, str], ...]:
+    """What the "About this text" blocks record as normalised in the captures:
+    HTML tags around ordinals, an escaped dollar sign, Markdown bold marks."""
+    return (("<sup>", ""), ("</sup>", ""), ("\\$", "$"), ("**", ""))
 
 
 @pytest.fixture(scope="session")

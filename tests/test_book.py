@@ -1,6 +1,7 @@
-"""The real book: strict builds, verbatim sources and the editorial rules of
-AUTHORING.md, stated over whatever sources, chapters and packs exist (no test
-changes when a source is added), and the briefing-pack PDFs."""
+"""The real book: this edition's editorial rules (AUTHORING.md, "This
+edition's rules"), stated over whatever sources, chapters and packs exist (no
+test changes when a source is added), and the briefing-pack PDFs. The checks
+every edition keeps are in test_edition.py."""
 
 from __future__ import annotations
 
@@ -24,78 +25,15 @@ CHAPTERS = {slug: doc for slug, doc in THEMES.items() if slug != METHOD}
 PACKS = tomllib.loads((PROJECT / "packs.toml").read_text(encoding="utf-8"))["packs"]
 
 
-def raw_blocks(key: str) -> list[str]:
-    text = (PROJECT / "sources" / "raw" / f"{key}.txt").read_text(encoding="utf-8")
-    return [block for block in text.split("\n\n") if block.strip()]
-
-
-def bib_sources() -> set[str]:
-    entries = parse_file(str(PROJECT / "references.bib"), bib_format="bibtex").entries
-    return {
-        key
-        for key, entry in entries.items()
-        if "source" in [k.strip() for k in entry.fields.get("keywords", "").split(",")]
-    }
-
-
-def test_strict_builds_emit_no_warnings(book):
-    assert "WARNING" not in book.html_log
+def test_latex_build_emits_no_warnings(book):
     assert "WARNING" not in book.latex_log
 
 
-def test_every_page_is_built(book):
-    found = book.environment().found_docs
-    assert {*SOURCES.values(), *THEMES.values(), "index"} <= found
-    for name in found:
-        assert (book.html / f"{name}.html").is_file(), name
-
-
-def test_every_source_of_the_bibliography_has_a_page_and_back():
-    assert set(SOURCES) == bib_sources()
-
-
 @pytest.mark.parametrize("key", SOURCES)
-def test_source_page_equals_its_raw_text(book, key):
-    page = book.page(SOURCES[key])
-    for extra in page.select(
-        "button.ar-hl-btn, .ar-notes, .ar-backlinks, a.headerlink, a.ar-pnum, .ar-para-tools"
-    ):
-        extra.decompose()
-    shown = []
-    for node in page.select(
-        "article div.ar-para > p, article section section > h2, article section section > h3"
-    ):
-        shown.append(("## " if node.name.startswith("h") else "") + squash(node.get_text()))
-    expected = [
-        ("## " + squash(b[3:])) if b.startswith("## ") else squash(b) for b in raw_blocks(key)
-    ]
-    assert shown == expected
-
-
-@pytest.mark.parametrize("key", SOURCES)
-def test_raw_text_is_the_capture_with_only_recorded_changes(key):
-    """Each raw block appears, in order, in the original capture once the
-    normalisations that About this text records are undone: tags, escapes,
-    Markdown marks, and paragraphs the capture split (whitespace)."""
-    capture = (PROJECT / "sources" / "captures" / f"{key}.txt").read_text(encoding="utf-8")
-    for artefact, plain in (("<sup>", ""), ("</sup>", ""), ("\\$", "$"), ("**", "")):
-        capture = capture.replace(artefact, plain)
-    capture = squash(capture)
-    position = 0
-    for block in raw_blocks(key):
-        text = squash(block.removeprefix("## "))
-        found = capture.find(text, position)
-        assert found >= 0, f"not in the capture after position {position}: {text[:80]}"
-        position = found + len(text)
-
-
-@pytest.mark.parametrize("key", SOURCES)
-def test_each_source_page_has_notes_and_says_where_its_text_comes_from(book, key):
+def test_each_source_page_has_notes_and_a_reading_guide_of_150_to_300_words(book, key):
     data = book.domain()
     assert any(n.key == key for n in data["notes"]), "a source page needs at least one note"
     page = book.page(SOURCES[key])
-    titles = [t.get_text() for t in page.select(".ar-editorial .admonition-title")]
-    assert titles[:1] == ["About this text"]
     for block in page.select(".ar-editorial"):
         if block.select_one(".admonition-title").get_text() != "Reading this source":
             continue
@@ -147,14 +85,6 @@ def test_each_chapter_meets_the_synthesis_rules(book, slug):
     assert section(page, "Then and now").select_one("p")
     assert len(section(page, "Discussion questions").select("ol > li")) == 4
     assert section(page, "Further reading").select("li")
-
-
-def test_every_quotation_is_verified_against_its_paragraph(book):
-    data = book.domain()
-    sources = {page.key: page for page in data["sources"].values()}
-    for ref in (r for r in data["refs"] if r.quote):
-        text = sources[ref.key].span_text(ref.start, ref.end)
-        assert squash(ref.quote) in text, (ref.docname, ref.quote)
 
 
 def test_timeline_events_are_dated_and_linked(book):

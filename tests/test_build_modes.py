@@ -91,3 +91,80 @@ def test_a_new_chapter_updates_pages_that_link_to_it(rootdir, tmp_path):
     second = build(src, out)
     links = [a.get_text() for a in soup(second.outdir / "themes/ports.html").select("a.reference")]
     assert "Ships at sea" in links
+
+
+GUIDE = """# Guide
+
+This book has {count}`sources` sources and {count}`chapters` chapter.
+
+## How to cite
+
+```{how-to-cite}
+```
+"""
+TERMS = """# Terms
+
+:::{glossary}
+harbour
+   A sheltered port; see {passage}`doe2020:1`.
+:::
+"""
+
+
+def test_adding_a_source_leaves_no_stale_page(rootdir, tmp_path):
+    """After a source is added, an incremental build writes every page as a
+    clean build does: counts, the citation guide, the concordance, the
+    navigation, pack pages, glossary previews."""
+    src = tmp_path / "src"
+    shutil.copytree(rootdir / "test-basic", src)
+    (src / "guide.md").write_text(GUIDE, encoding="utf-8")
+    (src / "terms.md").write_text(TERMS, encoding="utf-8")
+    ports = src / "themes" / "ports.md"
+    ports.write_text(ports.read_text() + "\nA {term}`harbour` is a port.\n", encoding="utf-8")
+    index = src / "index.md"
+    index.write_text(
+        index.read_text().replace("biblio\n", "biblio\nguide\nterms\n"), encoding="utf-8"
+    )
+    out = tmp_path / "out"
+    first = build(src, out, freshenv=True)
+    assert "two sources" in soup(first.outdir / "guide.html").get_text()
+
+    # A third source, as `annotated-reader add-source` adds one.
+    (src / "sources" / "raw" / "poe2021.txt").write_text("Harbours silt up.\n")
+    (src / "sources" / "poe2021.md").write_text(
+        "---\nsource: poe2021\nraw: raw/poe2021.txt\n---\n\n# Silt\n\n"
+        "```{source-info}\n```\n\nHarbours silt up.\n\n"
+        ":::{annotation} gloss\n:anchor: silt\n:themes: ports\nFine sediment.\n:::\n"
+    )
+    with (src / "refs.bib").open("a") as bib:
+        bib.write(
+            "@misc{poe2021,\n  author = {Poe, Ada},\n  title = {Silt},\n  year = {2021},\n"
+            "  keywords = {source},\n}\n"
+        )
+    index.write_text(
+        index.read_text().replace("sources/roe2019\n", "sources/roe2019\nsources/poe2021\n")
+    )
+    incremental = build(src, out)
+    assert "three sources" in soup(incremental.outdir / "guide.html").get_text()
+    same_as_clean_build(src, out, tmp_path / "clean")
+
+    # Data that pages show without being re-read: a glossary definition (its
+    # previews) and a bibliography entry (labels, cards, the citation guide).
+    terms = src / "terms.md"
+    terms.write_text(terms.read_text().replace("A sheltered port", "A sheltered port of call"))
+    bib = src / "refs.bib"
+    bib.write_text(bib.read_text().replace("Doe, Jane", "Dodd, Jane"))
+    incremental = build(src, out)
+    assert "Dodd 2020, ¶ 1" in soup(incremental.outdir / "themes/ports.html").get_text()
+    same_as_clean_build(src, out, tmp_path / "clean-2")
+
+
+def same_as_clean_build(src: Path, out: Path, elsewhere: Path) -> None:
+    clean = build(src, elsewhere, freshenv=True)
+    pages = sorted(p.relative_to(clean.outdir) for p in clean.outdir.rglob("*.html"))
+    assert len(pages) > 8
+    for page in pages:
+        assert article(out / "html" / page) == article(clean.outdir / page), page
+        assert soup(out / "html" / page).select_one(".sphinxsidebar") == soup(
+            clean.outdir / page
+        ).select_one(".sphinxsidebar"), page

@@ -63,6 +63,10 @@ def test_anchor_becomes_a_highlight_button_linked_to_its_note(built):
     assert "ar-kind-gloss" in mark["class"]
     # Anchors match across a line break in the Markdown.
     assert page.select_one("mark#hl-3").get_text() == "had to dredge"
+    # The number follows the full stop that closes the phrase: no gap before it.
+    third = page.select_one("mark#hl-3")
+    assert third.next_sibling == "."
+    assert third.next_sibling.next_sibling["aria-controls"] == "note-3"
     # A note without an anchor belongs to the whole paragraph: no highlight.
     assert page.select_one("#hl-2") is None
     assert page.select_one("#note-2")["data-anchored"] == "false"

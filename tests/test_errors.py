@@ -39,6 +39,11 @@ EXPECTED = [
     ("timeline.toml:7", "bad_timeline", "status 'rumour' is not one of"),
     ("timeline.toml:7", "bad_timeline", "link the event to a passage"),
     ("packs.toml:1", "bad_pack", "names 'nosuchpage', which is not a page"),
+    ("packs.toml:5", "bad_pack", 'is complete = true but lacks "sources/bad2020"'),
+    ("refs.bib:7", "unknown_source", "has keywords = {source} but no page declares"),
+    ("sources/plain.md:1", "unknown_source", "lacks keywords = {source}; add it"),
+    ("refs.bib:16", "bib_todo", "field 'year' of 'plain2002' is still todo"),
+    ("chapter.md:25", "bad_count", "cannot count 'nothing'; write one of: sources"),
 ]
 
 

@@ -22,6 +22,7 @@ from . import config, nodes
 from .cite.exports import write_exports
 from .cite.style import register as register_bibliography_styles
 from .domain import ReaderDomain
+from .read.census import CountRole, on_env_get_outdated
 from .read.collect import on_doctree_read
 from .read.directives import Annotation, CitationGuide, Concordance, Editorial, SourceInfo
 from .read.packs import setup_packs
@@ -73,6 +74,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         "passage": PassageRole(quoting=False),
         "quote": PassageRole(quoting=True),
         "theme": ThemeRole(),
+        "count": CountRole(),
     }
     for name, role in roles.items():
         app.add_role(name, role)
@@ -87,6 +89,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     ):
         app.add_directive(name, directive)
     setup_packs(app)
+    app.connect("env-get-outdated", on_env_get_outdated)
     app.connect("doctree-read", on_doctree_read, priority=600)
     app.connect("env-updated", on_env_updated)
     app.connect("warn-missing-reference", on_warn_missing_reference)
@@ -98,7 +101,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("build-finished", write_exports)
     return {
         "version": __version__,
-        "env_version": 5,
+        "env_version": 6,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

@@ -26,6 +26,8 @@ class Warn(StrEnum):
     UNKNOWN_THEME = "unknown_theme"
     BAD_TIMELINE = "bad_timeline"
     BAD_PACK = "bad_pack"
+    BIB_TODO = "bib_todo"
+    BAD_COUNT = "bad_count"
 
 
 def warn(subtype: Warn, message: str, location: Any) -> None:

@@ -39,6 +39,10 @@ class ReaderDomain(Domain):
         "theme_links": [],  # ThemeLink
         "concordances": set(),  # docnames showing the concordance
         "terms": {},  # glossary term id -> (docname, definition text)
+        "guides": set(),  # docnames showing the citation guide
+        "term_pages": set(),  # docnames linking a glossary term (previews)
+        "counted": set(),  # docnames printing a {count}
+        "census": None,  # read.census.Census of the last build
         "shown": {},  # docname -> fingerprint of the cross-document content it shows
     }
 
@@ -90,7 +94,8 @@ class ReaderDomain(Domain):
         self.data["notes"] = [n for n in self.notes if n.docname != docname]
         self.data["refs"] = [r for r in self.refs if r.docname != docname]
         self.data["theme_links"] = [t for t in self.theme_links if t.docname != docname]
-        self.data["concordances"].discard(docname)
+        for name in ("concordances", "guides", "term_pages", "counted"):
+            self.data[name].discard(docname)
         self.data["terms"] = {t: v for t, v in self.data["terms"].items() if v[0] != docname}
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
@@ -100,7 +105,8 @@ class ReaderDomain(Domain):
             )
         for name in ("notes", "refs", "theme_links"):
             self.data[name].extend(item for item in otherdata[name] if item.docname in docnames)
-        self.data["concordances"] |= otherdata["concordances"] & set(docnames)
+        for name in ("concordances", "guides", "term_pages", "counted"):
+            self.data[name] |= otherdata[name] & set(docnames)
         self.data["terms"].update({t: v for t, v in otherdata["terms"].items() if v[0] in docnames})
 
     # -- objects (objects.inv, search) --------------------------------------------

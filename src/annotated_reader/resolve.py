@@ -14,9 +14,11 @@ from sphinx.application import Sphinx
 from sphinx.domains import Domain
 from sphinx.environment import BuildEnvironment
 
+from .cite.works import Work, bib_lines, bib_paths
 from .diagnostics import Warn, warn
-from .domain import ReaderDomain, get_domain, passage_problem
+from .domain import ReaderDomain, get_domain, passage_label, passage_problem
 from .model import Backlink
+from .read.packs import packs_of
 from .text import phrase_pattern, squash
 
 
@@ -107,32 +109,96 @@ def check(domain: ReaderDomain) -> None:
             )
 
 
+def check_bibliography(domain: ReaderDomain) -> None:
+    """Fields the import could not fill in, and the ``keywords = {source}``
+    mark, which must agree with the source pages."""
+    lines, todos = bib_lines(bib_paths(domain.env))
+    for todo in todos:
+        warn(
+            Warn.BIB_TODO,
+            f"field {todo.field!r} of {todo.key!r} is still todo (the import found no value); "
+            "fill it in from the original, or delete the line if the original does not give it",
+            f"{todo.path}:{todo.line}",
+        )
+    works = domain.works
+    for key, page in sorted(domain.sources.items()):
+        if key in works and not works[key].is_source:
+            warn(
+                Warn.UNKNOWN_SOURCE,
+                f"the entry {key!r} of references.bib lacks keywords = {{source}}; add it, so "
+                "that the bibliography and the citation guide list the text among the sources",
+                (page.docname, 1),
+            )
+    for key, work in sorted(works.items()):
+        if work.is_source and key not in domain.sources and key in lines:
+            where = lines[key]
+            warn(
+                Warn.UNKNOWN_SOURCE,
+                f"{key!r} has keywords = {{source}} but no page declares `source: {key}`; "
+                "import the text (annotated-reader add-source) or remove the keyword",
+                f"{where.path}:{where.line}",
+            )
+
+
 def changed_pages(domain: ReaderDomain) -> list[str]:
-    """Pages whose cross-document content differs from what was last written."""
+    """Pages whose content from elsewhere (other pages, the bibliography, the
+    packs file, the navigation) differs from what was last written, so that
+    an incremental build rewrites them: no page is ever left stale."""
+    env = domain.env
+    works = domain.works
+    shown: dict[str, list[Any]] = defaultdict(list)
+    # The navigation on every page: the toctrees and the titles they show.
+    navigation = _digest(
+        sorted((doc, list(children)) for doc, children in env.toctree_includes.items())
+    ) + _digest(sorted((doc, title.astext()) for doc, title in env.titles.items()))
+    for docname in env.found_docs:
+        shown[docname].append(navigation)
+    # Source pages: their backlinks and their card (bibliography entry).
     links = backlinks(domain)
-    shown: dict[str, str] = {}
     for page in domain.pages.values():
-        shown[page.docname] = _digest(sorted((n, repr(v)) for n, v in links[page.key].items()))
-    # What each page shows of other pages: paragraph previews, chapter titles.
-    quoted: dict[str, list[str]] = defaultdict(list)
+        work = works.get(page.key)
+        shown[page.docname].append(sorted((n, repr(v)) for n, v in links[page.key].items()))
+        shown[page.docname].append(_work_digest(work))
+    # What each page shows of other pages: passage labels and previews, chapter titles.
     for ref in domain.refs:
         cited = domain.sources.get(ref.key)
         preview = cited.span_text(ref.start, ref.end) if cited else ""
-        quoted[ref.docname].append(f"{ref.key}:{ref.start}-{ref.end}:{preview}")
+        label = passage_label(works.get(ref.key), ref.key, ref.start, ref.end)
+        shown[ref.docname].append(f"{label}:{cited.docname if cited else ''}:{preview}")
     for link in domain.theme_links:
         theme = domain.themes.get(link.slug)
-        quoted[link.docname].append(f"{link.slug}:{theme.docname}:{theme.title}" if theme else "")
-    for docname, items in quoted.items():
-        shown[docname] = shown.get(docname, "") + _digest(items)
-    table = _digest(sorted(concordance_counts(domain).items())) + _digest(
-        sorted((s.key, s.docname) for s in domain.pages.values())
+        shown[link.docname].append(f"{link.slug}:{theme.docname}:{theme.title}" if theme else "")
+    # Glossary previews carry the definitions, with passage labels.
+    glossary = _digest(sorted(domain.data["terms"].items())) + _digest(
+        sorted((key, work.parenthetical) for key, work in works.items())
     )
+    for docname in domain.data["term_pages"]:
+        shown[docname].append(glossary)
+    # The concordance and the citation guide list every source.
+    sources = sorted(
+        (s.key, s.docname, _work_digest(works.get(s.key))) for s in domain.sources.values()
+    )
+    table = _digest(sorted(concordance_counts(domain).items())) + _digest(sources)
+    themes = _digest(sorted((t.slug, t.docname, t.title) for t in domain.themes.values()))
     for docname in domain.data["concordances"]:
-        shown[docname] = shown.get(docname, "") + table
+        shown[docname].append(table + themes)
+    for docname in domain.data["guides"]:
+        shown[docname].append(_digest(sources))
+    # A pack's start page lists its contents by title.
+    for pack in packs_of(env.srcdir, env.config).values():
+        titles = [(doc, env.titles[doc].astext()) for doc in pack.contents if doc in env.titles]
+        shown[pack.start].append(repr(pack) + _digest(titles))
+    fingerprints = {doc: _digest(items) for doc, items in shown.items()}
     previous = domain.data["shown"]
-    changed = [d for d, fp in shown.items() if previous.get(d) != fp]
-    domain.data["shown"] = shown
+    changed = sorted(
+        d for d, fp in fingerprints.items() if previous.get(d) != fp and d in env.found_docs
+    )
+    domain.data["shown"] = fingerprints
     return changed
+
+
+def _work_digest(work: Work | None) -> str:
+    return _digest((work.entry_type, work.authors, sorted(work.fields.items())) if work else None)
 
 
 def _digest(items: Any) -> str:
@@ -142,6 +208,7 @@ def _digest(items: Any) -> str:
 def on_env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     domain = get_domain(env)
     check(domain)
+    check_bibliography(domain)
     return changed_pages(domain)
 
 

@@ -4,6 +4,7 @@ reader prints ("Lee (2017)") and the metadata of the source cards."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -55,6 +56,11 @@ class Work:
 
     def get(self, name: str, default: str = "") -> str:
         return plain(self.fields.get(name, default))
+
+    @property
+    def is_source(self) -> bool:
+        """Marked ``keywords = {source}``: one of the edition's texts."""
+        return "source" in [k.strip().lower() for k in self.get("keywords").split(",")]
 
     @property
     def title(self) -> str:
@@ -138,3 +144,34 @@ def load_works(paths: list[Path]) -> dict[str, Work]:
     for path in paths:
         works.update(_load(str(path), path.stat().st_mtime))
     return works
+
+
+_ENTRY = re.compile(r"^\s*@\s*(\w+)\s*[{(]\s*([^,\s]+)\s*,")
+_TODO = re.compile(r"^\s*(\w+)\s*=\s*[{\"]\s*todo\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class BibLine:
+    path: Path
+    key: str
+    line: int
+    field: str = ""  # empty: the entry's first line
+
+
+def bib_lines(paths: list[Path]) -> tuple[dict[str, BibLine], list[BibLine]]:
+    """Where each entry starts, and every field still marked ``todo`` (left
+    by ``annotated-reader add-source`` where it found no value)."""
+    entries: dict[str, BibLine] = {}
+    todos: list[BibLine] = []
+    for path in paths:
+        key = ""
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            entry = _ENTRY.match(line)
+            if entry:
+                key = entry.group(2)
+                entries.setdefault(key, BibLine(path, key, number))
+                continue
+            todo = _TODO.match(line)
+            if todo and key:
+                todos.append(BibLine(path, key, number, todo.group(1).lower()))
+    return entries, todos

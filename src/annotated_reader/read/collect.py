@@ -82,6 +82,13 @@ def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
         domain.theme_links.append(ThemeLink(ref["reftarget"], docname, ref.line or 0))
     if any(doctree.findall(ar.concordance)):
         domain.data["concordances"].add(docname)
+    if any(doctree.findall(ar.citation_guide)):
+        domain.data["guides"].add(docname)
+    if any(
+        isinstance(ref, addnodes.pending_xref) and ref.get("reftype") == "term"
+        for ref in doctree.findall(addnodes.pending_xref)
+    ):
+        domain.data["term_pages"].add(docname)
     for item in doctree.findall(nodes.definition_list_item):
         if not isinstance(item.parent.parent, addnodes.glossary):
             continue

@@ -4,6 +4,7 @@ each pack's start page lists the contents (HTML) or inlines them (LaTeX)."""
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -24,6 +25,8 @@ class Pack:
     title: str
     subtitle: str
     contents: tuple[str, ...]
+    complete: bool = False  # must contain every source and chapter of the book
+    line: int = 1  # of its [packs.<slug>] table in the packs file
 
     @property
     def start(self) -> str:
@@ -43,8 +46,10 @@ def _load_packs(name: str, mtime: float) -> dict[str, Pack]:
     if not path.is_file():
         return {}
     location = f"{path}:1"  # a string with a colon is printed as it is
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         warn(Warn.BAD_PACK, f"{path.name} is not valid TOML: {error}", location)
         return {}
@@ -65,13 +70,39 @@ def _load_packs(name: str, mtime: float) -> dict[str, Pack]:
                 location,
             )
             continue
-        packs[slug] = Pack(slug, spec["title"], str(spec.get("subtitle", "")), tuple(contents))
+        complete = spec.get("complete", False)
+        if not isinstance(complete, bool):
+            warn(Warn.BAD_PACK, f"pack {slug!r}: write complete = true or false", location)
+            complete = False
+        header = re.compile(rf"^\s*\[\s*packs\s*\.\s*[\"']?{re.escape(slug)}[\"']?\s*\]")
+        line = next((i for i, t in enumerate(lines, start=1) if header.match(t)), 1)
+        packs[slug] = Pack(
+            slug,
+            spec["title"],
+            str(spec.get("subtitle", "")),
+            tuple(contents),
+            complete,
+            line,
+        )
     return packs
 
 
 def check_packs(app: Sphinx, env: Any, docnames: list[str]) -> None:
-    """Every page a pack names, and its start page, must exist."""
+    """Every page a pack names, and its start page, must exist; a complete
+    pack must name every source and chapter."""
+    from .census import take_census  # census counts packs: import here, not at the top
+
+    census = take_census(app.env)
     for slug, pack in packs_of(app.srcdir, app.config).items():
+        lacking = [d for d in (*census.chapters, *census.sources) if d not in pack.contents]
+        if pack.complete and lacking:
+            quoted = ", ".join(f'"{d}"' for d in lacking)
+            warn(
+                Warn.BAD_PACK,
+                f"pack {slug!r} is complete = true but lacks {quoted}; add "
+                f"{'it' if len(lacking) == 1 else 'them'} to its contents",
+                f"{Path(app.srcdir, app.config.reader_packs)}:{pack.line}",
+            )
         for docname in (pack.start, *pack.contents, *app.config.reader_back_matter):
             if docname not in app.env.found_docs:
                 warn(
@@ -87,6 +118,7 @@ class BriefingPack(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         slug = Path(self.env.docname).name
+        self.env.note_dependency(str(Path(self.env.srcdir, self.config.reader_packs)))
         pack = packs_of(self.env.srcdir, self.config).get(slug)
         if pack is None:
             warn(

@@ -85,6 +85,8 @@ class Timeline(SphinxDirective):
             return []
         starts = [i + 1 for i, line in enumerate(text.splitlines()) if line.strip() == "[[event]]"]
         works = load_works(bib_paths(self.env))
+        for bib in bib_paths(self.env):
+            self.env.note_dependency(str(bib))  # the rows name works by author and year
         rows, previous = [], ""
         for index, event in enumerate(events):
             where = f"{path}:{starts[index] if index < len(starts) else 1}"

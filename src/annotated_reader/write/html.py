@@ -83,7 +83,8 @@ def depart_anchor_highlight(self: Any, node: ar.anchor_highlight) -> None:
     kind, number = node["kind"], node["number"]
     label = note_kinds(self.config)[kind]
     self.body.append(
-        f'</mark><button type="button" class="ar-hl-btn ar-kind-{kind}" '
+        f"</mark>{escape(node.get('trail', ''))}"
+        f'<button type="button" class="ar-hl-btn ar-kind-{kind}" '
         f'aria-controls="{node["note_id"]}" aria-expanded="true" '
         f'aria-label="Note {number}, {escape(label.lower())}">{number}</button>'
     )
@@ -114,6 +115,8 @@ class HtmlNoteLayout(ReaderTransform):
     default_priority = 7
 
     def run(self, **kwargs: Any) -> None:
+        for mark in self.document.findall(ar.anchor_highlight):
+            self.number_after_punctuation(mark)
         for para in self.document.findall(ar.numbered_paragraph):
             notes = [child for child in para.children if isinstance(child, ar.annotation)]
             if not notes:
@@ -123,6 +126,25 @@ class HtmlNoteLayout(ReaderTransform):
                 para.remove(note)
                 block += note
             para.insert(0, block)
+
+    @staticmethod
+    def number_after_punctuation(mark: ar.anchor_highlight) -> None:
+        """A note number follows the punctuation that closes its phrase
+        ("principle,²"), as reference marks do in print: no gap before a comma."""
+        following = mark.next_node(descend=False, siblings=True)
+        if not isinstance(following, nodes.Text):
+            return
+        trail = CLOSING.match(str(following))
+        if trail:
+            mark["trail"] = trail.group()
+            rest = str(following)[trail.end() :]
+            if rest:
+                following.parent.replace(following, nodes.Text(rest))
+            else:
+                following.parent.remove(following)
+
+
+CLOSING = re.compile(r"^[,.;:!?)\]”’\"']+")
 
 
 class Previews(ReaderTransform):

@@ -1,0 +1,168 @@
+"""The build driver behind ``make html`` and ``make pdf``: strict Sphinx builds
+that never publish anything wrong.
+
+- Each build writes into a staging tree (``_build/.staging/``) and replaces
+  the published directory (``_build/html``, ``_build/latex``, ``_build/pdf``)
+  only when it succeeds: a failed strict build leaves the previous output
+  untouched.
+- A marker file stays in the staging tree while a build runs. If a build
+  fails or is interrupted (Ctrl-C, a crash), the marker is still there when
+  the next build starts, which then throws the staging tree away and builds
+  from scratch: pages written by a failed build are never published without
+  their warnings being reported again, and a half-written search index never
+  reaches the next build.
+- One build at a time per tree: a second one says so and waits for the first
+  to finish (an ``fcntl`` lock, released by the system whatever way the
+  holder ends), so ``make -j`` and two terminals are serialised.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+STRICT = ["-W", "--keep-going", "-n", "-q"]
+LATEXMK_OPTIONS = "-interaction=nonstopmode -halt-on-error -silent"
+
+
+class BuildError(Exception):
+    """A build that cannot run or did not succeed; the message says why."""
+
+
+@contextmanager
+def build_lock(build_dir: Path) -> Iterator[None]:
+    """Hold the tree's build lock, waiting (and saying so) while another build holds it."""
+    build_dir.mkdir(parents=True, exist_ok=True)
+    path = build_dir / ".lock"
+    with path.open("a+", encoding="utf-8") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "unknown"
+            print(
+                f"annotated-reader build: another build is running in this tree (process "
+                f"{holder}); waiting for it to finish (Ctrl-C to stop waiting)",
+                file=sys.stderr,
+                flush=True,
+            )
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.seek(0)
+            handle.truncate()
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+class Stage:
+    """The staging area of one builder: its output and doctrees, kept between
+    builds so that a build after a successful one is incremental."""
+
+    def __init__(self, build_dir: Path, name: str) -> None:
+        self.root = build_dir / ".staging"
+        self.out = self.root / name
+        self.doctrees = self.root / "doctrees" / name
+        self.marker = self.root / f"{name}.building"
+
+    def begin(self) -> bool:
+        """Mark the build as running; start afresh if the last one did not
+        finish. Returns whether the build must be a fresh one."""
+        fresh = self.marker.exists() or not self.doctrees.exists()
+        if fresh:
+            shutil.rmtree(self.out, ignore_errors=True)
+            shutil.rmtree(self.doctrees, ignore_errors=True)
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.marker.write_text("a build started here and has not finished\n", encoding="utf-8")
+        return fresh
+
+    def succeeded(self) -> None:
+        self.marker.unlink()
+
+
+def publish(staged: Path, published: Path, keep: tuple[str, ...] = ()) -> None:
+    """Replace ``published`` by a copy of ``staged``. The copy is made beside
+    it first and swapped in by renames, so a reader of ``published`` sees the
+    old or the new tree. Entries named in ``keep`` are carried over from the
+    old tree (the PDFs inside the site)."""
+    incoming = published.with_name(f".{published.name}.incoming")
+    outgoing = published.with_name(f".{published.name}.outgoing")
+    for leftover in (incoming, outgoing):
+        shutil.rmtree(leftover, ignore_errors=True)
+    shutil.copytree(staged, incoming, ignore=shutil.ignore_patterns(".buildinfo.bak"))
+    for name in keep:
+        if (published / name).exists() and not (incoming / name).exists():
+            shutil.copytree(published / name, incoming / name)
+    if published.exists():
+        published.rename(outgoing)
+    incoming.rename(published)
+    shutil.rmtree(outgoing, ignore_errors=True)
+
+
+def sphinx(builder: str, srcdir: Path, stage: Stage, fresh: bool, jobs: str) -> int:
+    from sphinx.cmd.build import build_main
+
+    args = ["-b", builder, *STRICT, "-d", str(stage.doctrees), "-j", jobs]
+    if fresh:
+        args.append("-E")
+    return build_main([*args, str(srcdir), str(stage.out)])
+
+
+def build(target: str, srcdir: Path, build_dir: Path, jobs: str = "1") -> list[Path]:
+    """Build ``target`` (a Sphinx builder name, or ``pdf``) and publish it.
+    Returns the published directories; raises BuildError on failure."""
+    srcdir, build_dir = srcdir.resolve(), build_dir.resolve()
+    if not (srcdir / "conf.py").is_file():
+        raise BuildError(f"no conf.py in {srcdir}: run the build in the reader's directory")
+    builder = "latex" if target == "pdf" else target
+    with build_lock(build_dir):
+        stage = Stage(build_dir, builder)
+        fresh = stage.begin()
+        if sphinx(builder, srcdir, stage, fresh, jobs) != 0:
+            raise BuildError(
+                f"the {builder} build failed (warnings above); nothing was published, "
+                f"{build_dir.name}/{target} is unchanged"
+            )
+        if target == "pdf":
+            compile_pdfs(stage.out)
+        stage.succeeded()
+        published = [build_dir / builder]
+        publish(stage.out, build_dir / builder, keep=("pdf",) if builder == "html" else ())
+        if target == "pdf":
+            pdfs = build_dir / ".staging" / "pdf"
+            shutil.rmtree(pdfs, ignore_errors=True)
+            pdfs.mkdir()
+            for pdf in sorted(stage.out.glob("*.pdf")):
+                shutil.copy2(pdf, pdfs / pdf.name)
+            publish(pdfs, build_dir / "pdf")
+            published.append(build_dir / "pdf")
+            site = build_dir / "html"
+            if site.is_dir():  # the site links each pack's PDF
+                shutil.copytree(pdfs, site / "pdf", dirs_exist_ok=True)
+        return published
+
+
+def compile_pdfs(latex_dir: Path) -> None:
+    """Run latexmk on every pack (Sphinx's generated Makefile)."""
+    if shutil.which("latexmk") is None:
+        raise BuildError("latexmk is not installed: run `make system-deps` (TeX Live, xelatex)")
+    result = subprocess.run(
+        ["make", "-C", str(latex_dir), "all-pdf", f"LATEXMKOPTS={LATEXMK_OPTIONS}"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        sys.stderr.write(result.stdout[-4000:] + result.stderr[-4000:])
+        logs = ", ".join(str(p) for p in sorted(latex_dir.glob("*.log")))
+        raise BuildError(f"xelatex failed; nothing was published. See the logs: {logs}")
