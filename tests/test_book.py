@@ -57,13 +57,11 @@ def test_every_source_of_the_bibliography_has_a_page_and_back():
 @pytest.mark.parametrize("key", SOURCES)
 def test_source_page_equals_its_raw_text(book, key):
     page = book.page(SOURCES[key])
-    for extra in page.select(
-        "button.ar-hl-btn, .ar-notes, .ar-backlinks, a.headerlink, a.ar-pnum, .ar-para-tools"
-    ):
+    for extra in page.select(".ar-hl-num, .ar-notes, .ar-backlinks, a.headerlink, a.ar-pnum"):
         extra.decompose()
     shown = []
     for node in page.select(
-        "article div.ar-para > p, article section section > h2, article section section > h3"
+        "article div.ar-text > p, article section section > h2, article section section > h3"
     ):
         shown.append(("## " if node.name.startswith("h") else "") + squash(node.get_text()))
     expected = [
@@ -116,7 +114,7 @@ def test_the_edition_annotates_every_paragraph_on_average_with_every_kind(book):
 
 def chapter_text_words(page) -> int:
     article = page.select_one("article")
-    for extra in article.select(".ar-preview, ul.ar-discussed, table, .rubric, a.headerlink"):
+    for extra in article.select(".ar-preview-src, ul.ar-discussed, table, .rubric, a.headerlink"):
         extra.decompose()
     return len(article.get_text(" ", strip=True).split())
 
@@ -180,7 +178,7 @@ def test_glossary_terms_are_defined_linked_and_previewed(book):
     ]
     assert used, "no page links a glossary term"
     for link in used:
-        assert len(link.select_one(".ar-preview").get_text()) > 20
+        assert len(link.find_next_sibling(class_="ar-preview-src").get_text()) > 20
 
 
 def test_bibliography_lists_the_sources_apart_from_other_works(book):
