@@ -39,7 +39,9 @@ def main() -> int:
             page.close()
         browser.close()
     png = ["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "12"]
-    subprocess.run([*png, str(OUT / "lee2017-printed.pdf"), str(OUT / "lee2017-printed")], check=True)
+    subprocess.run(
+        [*png, str(OUT / "lee2017-printed.pdf"), str(OUT / "lee2017-printed")], check=True
+    )
     for pdf in sorted(PDF.glob("*.pdf")):
         subprocess.run([*png, str(pdf), str(OUT / pdf.stem)], check=True)
     print(f"screenshots in {OUT}")
