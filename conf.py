@@ -62,6 +62,10 @@ reader_method_chapter = "reading-sources"  # about the sources: not in the conco
 html_theme = "sphinx_book_theme"
 html_title = "US–Japan Relations in the Trump Era"
 html_static_path: list[str] = []
+templates_path = ["_templates"]  # the theme's search field, named by its label
+# Light or dark as the reader's system prefers until they choose (without it
+# the theme logs "invalid theme mode" on a first visit).
+html_context = {"default_mode": "auto"}
 html_theme_options = {
     "show_toc_level": 2,
     "use_download_button": False,

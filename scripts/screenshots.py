@@ -1,5 +1,7 @@
-"""Screenshots of the built site at desktop and phone widths, and PNG pages of
-the briefing packs, for looking at what the build made (make screenshots)."""
+"""Screenshots of the built site at desktop and phone widths (a phone view
+with a note opened from its phrase, a page as Chromium prints it), and PNG
+pages of the briefing packs, for looking at what the build made
+(make screenshots)."""
 
 from __future__ import annotations
 
@@ -27,12 +29,21 @@ def main() -> int:
                 page.screenshot(path=OUT / f"{name.replace('/', '-')}-{label}.png")
             page.goto(f"{base}/sources/lee2017.html#p5")
             page.screenshot(path=OUT / f"lee2017-p5-{label}.png")
+            if label == "phone":  # the third note, opened from its phrase by keyboard
+                control = page.locator("a.ar-hl").nth(2)
+                control.focus()
+                page.keyboard.press("Enter")
+                page.screenshot(path=OUT / "lee2017-note-open-phone.png")
+            else:
+                page.pdf(path=OUT / "lee2017-printed.pdf", format="A4")
+            page.close()
         browser.close()
+    png = ["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "12"]
+    subprocess.run(
+        [*png, str(OUT / "lee2017-printed.pdf"), str(OUT / "lee2017-printed")], check=True
+    )
     for pdf in sorted(PDF.glob("*.pdf")):
-        pages = ["-f", "1", "-l", "12"]
-        subprocess.run(
-            ["pdftoppm", "-png", "-r", "70", *pages, str(pdf), str(OUT / pdf.stem)], check=True
-        )
+        subprocess.run([*png, str(pdf), str(OUT / pdf.stem)], check=True)
     print(f"screenshots in {OUT}")
     return 0
 

@@ -84,8 +84,10 @@ class Book:
         return self.environment().domaindata["reader"]
 
 
-def sphinx_build(builder: str, out: Path, doctrees: Path) -> str:
-    """A strict build of the real book, as the Makefile runs it."""
+def sphinx_build(
+    builder: str, out: Path, doctrees: Path, src: Path = PROJECT, *options: str
+) -> str:
+    """A strict build, as the Makefile runs it (of the real book by default)."""
     result = subprocess.run(
         [
             sys.executable,
@@ -97,9 +99,10 @@ def sphinx_build(builder: str, out: Path, doctrees: Path) -> str:
             "--keep-going",
             "-n",
             "-q",
+            *options,
             "-d",
             str(doctrees),
-            str(PROJECT),
+            str(src),
             str(out),
         ],
         capture_output=True,

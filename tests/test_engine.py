@@ -45,28 +45,29 @@ def test_notes_are_typed_numbered_and_beside_their_paragraph(built):
     ]
     first = page.select_one("#p1")
     assert [n["id"] for n in first.select("aside.ar-note")] == ["note-1", "note-2"]
-    # The notes block precedes the text so that CSS can float it level with it.
-    assert first.find(class_="ar-notes").find_next_sibling("p") is not None
+    # The text, then its note column: the order a screen reader follows.
+    assert [c["class"] for c in first.find_all("div", recursive=False)] == [
+        ["ar-text"],
+        ["ar-notes"],
+    ]
+    assert notes[0]["role"] == "note"
+    assert notes[0]["aria-label"] == "Note 1, gloss"
 
 
-def test_anchor_becomes_a_highlight_button_linked_to_its_note(built):
+def test_anchor_becomes_a_highlighted_link_to_its_note(built):
     page = soup(built.outdir / "sources/doe2020.html")
-    mark = page.select_one("mark#hl-1")
-    assert mark.get_text() == "harbour at Portsmouth"
-    assert mark["data-note"] == "note-1"
-    # The toggle is a real button right after the phrase, named for screen readers.
-    button = mark.find_next_sibling("button")
-    assert "ar-hl-btn" in button["class"]
-    assert button["aria-controls"] == "note-1"
-    assert button["aria-expanded"] in ("true", "false")
-    assert button["aria-label"] == "Note 1, gloss"
-    assert "ar-kind-gloss" in mark["class"]
+    link = page.select_one("a#hl-1")
+    assert link.select_one(".ar-hl-text").get_text() == "harbour at Portsmouth"
+    assert link["href"] == "#note-1"
+    assert "ar-kind-gloss" in link["class"]
+    # The note number follows the phrase, inside the link: one control.
+    assert link.select_one("sup.ar-hl-num").get_text() == "note 1"
     # Anchors match across a line break in the Markdown.
-    assert page.select_one("mark#hl-3").get_text() == "had to dredge"
+    assert page.select_one("#hl-3 .ar-hl-text").get_text() == "had to dredge"
     # The number follows the full stop that closes the phrase: no gap before it.
-    third = page.select_one("mark#hl-3")
-    assert third.next_sibling == "."
-    assert third.next_sibling.next_sibling["aria-controls"] == "note-3"
+    third = page.select_one("#hl-3")
+    assert third.select_one(".ar-hl-text").next_sibling == "."
+    assert third.select_one("sup.ar-hl-num").get_text() == "note 3"
     # A note without an anchor belongs to the whole paragraph: no highlight.
     assert page.select_one("#hl-2") is None
     assert page.select_one("#note-2")["data-anchored"] == "false"
@@ -79,7 +80,9 @@ def test_passage_references_link_label_and_preview(built):
     assert "../sources/doe2020.html#p1" in hrefs
     single = next(a for a in links if a["href"].endswith("#p1"))
     assert single.select_one(".ar-label").get_text() == "Doe 2020, ¶ 1"
-    assert "busy in 1900" in single.select_one(".ar-preview").get_text()
+    # The preview follows the link, outside it: it is no part of the link's name.
+    assert single.select_one(".ar-preview-src") is None
+    assert "busy in 1900" in single.find_next_sibling(class_="ar-preview-src").get_text()
     ranged = next(a for a in links if "¶¶" in a.get_text())
     assert ranged.select_one(".ar-label").get_text() == "Doe 2020, ¶¶ 2–3"
     quote = page.select_one(".ar-quote")
@@ -101,8 +104,10 @@ def test_each_paragraph_lists_the_sections_that_discuss_it(built):
     assert [a.get_text() for a in third] == ["Ports and their fate", "Decline"]
     assert third[1]["href"] == "../themes/ports.html#decline"
     # Notes on other pages and the back matter are not "discussion".
-    assert page.select_one("#p2 .ar-backlinks").get_text() == (
-        "Discussed in: Ports and their fate (Decline)"
+    assert page.select_one("#p2 .ar-backlinks-list").get_text() == "Ports and their fate (Decline)"
+    # The list opens from a count, so that it does not push the text apart.
+    assert page.select_one("#p2 details.ar-backlinks > summary").get_text() == (
+        "Discussed in 1 chapter"
     )
 
 

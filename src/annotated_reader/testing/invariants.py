@@ -55,13 +55,11 @@ def _shown_text(edition_build: EditionBuild, docname: str) -> list[str]:
     """The author's text as a student sees it: paragraphs and headings of the
     page, without our numbers, notes, buttons and backlinks."""
     page = edition_build.page(docname)
-    for extra in page.select(
-        "button.ar-hl-btn, .ar-notes, .ar-backlinks, a.headerlink, a.ar-pnum, .ar-para-tools"
-    ):
+    for extra in page.select(".ar-hl-num, .ar-notes, .ar-backlinks, a.headerlink, a.ar-pnum"):
         extra.decompose()
     shown = []
     for node in page.select(
-        "article div.ar-para > p, article section section > h2, article section section > h3"
+        "article div.ar-text > p, article section section > h2, article section section > h3"
     ):
         shown.append(("## " if node.name.startswith("h") else "") + squash(node.get_text()))
     return shown

@@ -181,6 +181,7 @@ class Backlinks(ReaderTransform):
                         box += nodes.Text(", ")
                     box += self.link(docname, link.section_id, nodes.inline("", link.section_title))
                 box += nodes.Text(")")
+        box["chapters"] = len(chapters)  # HTML folds the list into this count
         return box
 
     def chapter_sections(self) -> list[tuple[str, nodes.section]]:

@@ -1,20 +1,22 @@
-"""HTML output: visitors for the reader's nodes (notes are ``<aside>``,
-highlights toggle their note on narrow screens, see the script), and the
-HTML-only post-transforms: notes laid out beside their paragraph, previews of
-passages and glossary terms, the "Cite this" box and the meta tags of each
-source page. Data is escaped here, once, for the context it enters."""
+"""HTML output: visitors for the reader's nodes (notes are ``<aside>``; the
+highlighted phrase links to its note and, on narrow screens, opens it: see the
+script), and the HTML-only post-transforms: each paragraph split into its text
+and its note column, compact "Discussed in", previews of passages and
+glossary terms, the "Cite this" box and the meta tags of each source page.
+Data is escaped here, once, for the context it enters."""
 
 from __future__ import annotations
 
 import re
 from html import escape
+from pathlib import Path
 from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
 
 from .. import nodes as ar
-from ..cite.csl import STYLES, in_text, reference
+from ..cite.csl import STYLES, in_text, plain_text, reference
 from ..cite.exports import EXPORT_DIR
 from ..cite.meta import meta_tags
 from ..cite.works import Work
@@ -54,13 +56,17 @@ def visit_annotation(self: Any, node: ar.annotation) -> None:
             **{
                 "data-kind": kind,
                 "data-anchored": "true" if node["anchor"] else "false",
+                # A note, not a landmark: a page has dozens.
+                "role": "note",
                 "aria-label": f"Note {number}, {label.lower()}",
+                "tabindex": "-1",  # the script moves focus into an opened note
             },
         )
     )
     target = f"#hl-{number}" if node["anchor"] else f"#p{node['para']}"
     self.body.append(
-        f'<p class="ar-note-head"><a class="ar-note-num" href="{target}">{number}</a>'
+        f'<p class="ar-note-head"><a class="ar-note-num" href="{target}" '
+        f'aria-label="Note {number}: back to the text">{number}</a>'
         f'<span class="ar-note-kind">{escape(label)}</span></p>'
     )
 
@@ -70,24 +76,30 @@ def depart_annotation(self: Any, node: ar.annotation) -> None:
 
 
 def visit_anchor_highlight(self: Any, node: ar.anchor_highlight) -> None:
+    # The phrase itself is the control: a link to its note, which wraps like
+    # text (a <button> cannot break across lines); on narrow screens the
+    # script makes it a disclosure button that opens the note under its line.
     kind, number = node["kind"], node["number"]
     self.body.append(
-        f'<mark class="ar-hl ar-kind-{kind}" id="hl-{number}" data-kind="{kind}" '
-        f'data-note="{node["note_id"]}">'
+        f'<a class="ar-hl ar-kind-{kind}" id="hl-{number}" href="#{node["note_id"]}" '
+        f'data-kind="{kind}"><span class="ar-hl-text">'
     )
 
 
 def depart_anchor_highlight(self: Any, node: ar.anchor_highlight) -> None:
-    # The phrase wraps like text; the toggle is the small number after it
-    # (a button cannot break across lines).
-    kind, number = node["kind"], node["number"]
-    label = note_kinds(self.config)[kind]
     self.body.append(
-        f"</mark>{escape(node.get('trail', ''))}"
-        f'<button type="button" class="ar-hl-btn ar-kind-{kind}" '
-        f'aria-controls="{node["note_id"]}" aria-expanded="true" '
-        f'aria-label="Note {number}, {escape(label.lower())}">{number}</button>'
+        f'</span>{escape(node.get("trail", ""))}<sup class="ar-hl-num">'
+        f'<span class="ar-vh">note </span>{node["number"]}</sup></a>'
     )
+
+
+def visit_citation(self: Any, node: nodes.citation) -> None:
+    """A reference-list entry is a list item: docutils marks it
+    ``doc-biblioentry``, a role ARIA has deprecated, and the list it opens
+    then has no items for assistive technology."""
+    if not isinstance(node.previous_sibling(), nodes.citation):
+        self.body.append('<div role="list" class="citation-list">\n')
+    self.body.append(self.starttag(node, "div", classes=[node.tagname], role="listitem"))
 
 
 def visit_note_legend(self: Any, node: ar.note_legend) -> None:
@@ -108,24 +120,55 @@ def visit_note_legend(self: Any, node: ar.note_legend) -> None:
 
 
 class HtmlNoteLayout(ReaderTransform):
-    """A paragraph's notes go in one block before it, which CSS floats into
-    the margin on wide screens and shows after the text on narrow ones."""
+    """Each paragraph becomes its text (with "Discussed in" folded into a
+    count) followed by its note column: the stylesheet sets the column beside
+    the text where the paragraph is wide enough and below it elsewhere, and
+    the order stays the text's for screen readers."""
 
     formats = ("html",)
-    default_priority = 7
+    default_priority = 7  # after Backlinks (6)
 
     def run(self, **kwargs: Any) -> None:
         for mark in self.document.findall(ar.anchor_highlight):
             self.number_after_punctuation(mark)
         for para in self.document.findall(ar.numbered_paragraph):
-            notes = [child for child in para.children if isinstance(child, ar.annotation)]
-            if not notes:
-                continue
-            block = nodes.container(classes=["ar-notes"])
-            for note in notes:
-                para.remove(note)
-                block += note
-            para.insert(0, block)
+            text: list[nodes.Node] = []
+            notes: list[nodes.Node] = []
+            for child in list(para.children):
+                para.remove(child)
+                if isinstance(child, ar.annotation):
+                    notes.append(child)
+                elif "ar-backlinks" in child["classes"]:
+                    text.extend(compact_backlinks(child))
+                else:
+                    text.append(child)
+            para.extend(wrap("ar-text", text))
+            if notes:
+                para.extend(wrap("ar-notes", notes))
+
+
+def wrap(name: str, children: list[nodes.Node]) -> list[nodes.Node]:
+    """Children in a ``<div class="name">`` of our own (a docutils container
+    would carry the class ``container``, which themes style)."""
+    return [
+        nodes.raw("", f'<div class="{name}">', format="html"),
+        *children,
+        nodes.raw("", "</div>", format="html"),
+    ]
+
+
+def compact_backlinks(box: nodes.Element) -> list[nodes.Node]:
+    """ "Discussed in: …" as a count that opens the list on demand."""
+    chapters = box.get("chapters", 0)
+    if isinstance(box.children[0], nodes.emphasis):  # the "Discussed in: " lead
+        box.remove(box.children[0])
+    box["classes"] = ["ar-backlinks-list"]
+    summary = f"Discussed in {chapters} chapter{'s' * (chapters != 1)}"
+    return [
+        nodes.raw("", f'<details class="ar-backlinks"><summary>{summary}</summary>', format="html"),
+        box,
+        nodes.raw("", "</details>", format="html"),
+    ]
 
     @staticmethod
     def number_after_punctuation(mark: ar.anchor_highlight) -> None:
@@ -149,7 +192,9 @@ CLOSING = re.compile(r"^[,.;:!?)\]”’\"']+")
 
 class Previews(ReaderTransform):
     """A passage link previews its paragraphs, a term link its glossary
-    definition, on hover and keyboard focus."""
+    definition, on hover and keyboard focus. The text sits, hidden, right
+    after the link (not inside it, so it is not part of the link's name);
+    the script shows it in one popup that describes the link."""
 
     formats = ("html",)
     default_priority = 20  # after Sphinx resolves references (10)
@@ -168,7 +213,9 @@ class Previews(ReaderTransform):
                     continue
                 preview = PASSAGE_SLOT.sub(self.label, terms[target][1])
             ref["classes"].append("ar-has-preview")
-            ref += nodes.inline("", preview, classes=["ar-preview"])
+            ref.parent.insert(
+                ref.parent.index(ref) + 1, nodes.inline("", preview, classes=["ar-preview-src"])
+            )
 
     def label(self, match: re.Match[str]) -> str:
         key, start, end = match.group(1), int(match.group(2)), int(match.group(3))
@@ -200,7 +247,7 @@ def cite_box_html(work: Work, relative_root: str) -> str:
             f'<p class="ar-cite-label">{escape(label)}</p>'
             f'<p class="ar-cite-text" id="cite-{style}">{ref}</p>'
             f'<button type="button" class="ar-copy" data-copy="cite-{style}">Copy</button>'
-            f'<p class="ar-cite-para" data-template="{escape(para)}" hidden></p>'
+            f'<p class="ar-cite-para" data-template="{escape(plain_text(para))}" hidden></p>'
             "</div>"
         )
     base = f"{relative_root}{EXPORT_DIR}/{escape(work.key)}"
@@ -233,9 +280,26 @@ def on_html_page_context(
     context["metatags"] = context.get("metatags", "") + html
 
 
+def remove_theme_templates(app: Sphinx, exception: Exception | None) -> None:
+    """Some themes (pydata, sphinx-book-theme) keep Jinja macro files among
+    their static files, so Sphinx copies them into ``_static`` as if they were
+    pages; no page uses the copies."""
+    theme = getattr(app.builder, "theme", None)
+    if exception is not None or theme is None:
+        return
+    static = Path(app.outdir) / "_static"
+    ours = {p.name for d in app.config.html_static_path for p in (app.confdir / d).glob("*.html")}
+    for theme_dir in theme.get_theme_dirs():
+        for template in (Path(theme_dir) / "static").glob("*.html"):
+            if template.name not in ours:
+                (static / template.name).unlink(missing_ok=True)
+
+
 def setup_html(app: Sphinx) -> None:
     for transform in (HtmlNoteLayout, Previews, CiteBox):
         app.add_post_transform(transform)
+    app.add_node(nodes.citation, override=True, html=(visit_citation, None))
     app.connect("html-page-context", on_html_page_context)
+    app.connect("build-finished", remove_theme_templates)
     app.add_css_file("annotated-reader.css")
     app.add_js_file("annotated-reader.js", defer="defer")  # it reads the page it is on
