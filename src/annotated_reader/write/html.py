@@ -130,7 +130,7 @@ class HtmlNoteLayout(ReaderTransform):
 
     def run(self, **kwargs: Any) -> None:
         for mark in self.document.findall(ar.anchor_highlight):
-            self.number_after_punctuation(mark)
+            number_after_punctuation(mark)
         for para in self.document.findall(ar.numbered_paragraph):
             text: list[nodes.Node] = []
             notes: list[nodes.Node] = []
@@ -170,21 +170,20 @@ def compact_backlinks(box: nodes.Element) -> list[nodes.Node]:
         nodes.raw("", "</details>", format="html"),
     ]
 
-    @staticmethod
-    def number_after_punctuation(mark: ar.anchor_highlight) -> None:
-        """A note number follows the punctuation that closes its phrase
-        ("principle,²"), as reference marks do in print: no gap before a comma."""
-        following = mark.next_node(descend=False, siblings=True)
-        if not isinstance(following, nodes.Text):
-            return
-        trail = CLOSING.match(str(following))
-        if trail:
-            mark["trail"] = trail.group()
-            rest = str(following)[trail.end() :]
-            if rest:
-                following.parent.replace(following, nodes.Text(rest))
-            else:
-                following.parent.remove(following)
+def number_after_punctuation(mark: ar.anchor_highlight) -> None:
+    """A note number follows the punctuation that closes its phrase
+    ("principle,²"), as reference marks do in print: no gap before a comma."""
+    following = mark.next_node(descend=False, siblings=True)
+    if not isinstance(following, nodes.Text):
+        return
+    trail = CLOSING.match(str(following))
+    if trail:
+        mark["trail"] = trail.group()
+        rest = str(following)[trail.end() :]
+        if rest:
+            following.parent.replace(following, nodes.Text(rest))
+        else:
+            following.parent.remove(following)
 
 
 CLOSING = re.compile(r"^[,.;:!?)\]”’\"']+")
