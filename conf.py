@@ -39,6 +39,8 @@ exclude_patterns = [
     "sources/captures",
     "README.md",
     "AUTHORING.md",
+    "docs",  # the extension's reference, for instructors, not students
+    "examples",  # projects of their own (examples/minimal)
 ]
 
 bibtex_bibfiles = ["references.bib"]
