@@ -102,7 +102,10 @@ class ResolveReaderNodes(ReaderTransform):
         )
         notes = sum(1 for n in self.domain.notes if n.docname == page.docname)
         count = len(page.paragraphs)
-        fields += _field("This edition", f"{count} numbered paragraphs, {notes} notes")
+        fields += _field(
+            "This edition",
+            f"{count} numbered paragraph{'s' * (count != 1)}, {notes} note{'s' * (notes != 1)}",
+        )
         card = nodes.container(classes=["ar-source-info"], reader_key=page.key)
         card += fields
         return card
