@@ -208,6 +208,7 @@ def test_newest_releases_build_the_example_with_alabaster_and_furo(wheel, tmp_pa
 def test_oldest_releases_build_the_example_and_pass_the_extension_tests(wheel, tmp_path):
     python = environment(tmp_path / "env", "-c", OLDEST, wheel, "pytest", "beautifulsoup4")
     assert_installed_from_the_wheel(python, tmp_path / "env")
+    ok(run(pip(python, "check"), tmp_path))
     installed, oldest = installed_versions(python), pins(OLDEST)
     assert {name: installed.get(name) for name in oldest} == oldest
     build_example(python, tmp_path, "alabaster")

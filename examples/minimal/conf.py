@@ -16,6 +16,7 @@ exclude_patterns = ["_build", "sources/raw"]
 bibtex_bibfiles = ["references.bib"]
 
 html_theme = "alabaster"
+html_title = project  # not "... documentation"
 
 # The reader_* values (see docs/reference.md); the rest keep their defaults.
 reader_title = "A Minimal Reader"
