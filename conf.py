@@ -39,6 +39,7 @@ exclude_patterns = [
     "sources/captures",
     "README.md",
     "AUTHORING.md",
+    "node_modules",  # the npm tools (make node_modules/.installed)
     "docs",  # the extension's reference, for instructors, not students
     "examples",  # projects of their own (examples/minimal)
 ]
