@@ -6,19 +6,28 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 BUILD  := _build
 
-.PHONY: all html pdf latex test lint serve bench screenshots clean system-deps
+.PHONY: all html pdf latex test lint serve bench screenshots clean system-deps constraints
 .DEFAULT_GOAL := all
 
 all: html pdf
 
-# Reinstall whenever pyproject.toml changes.
-$(VENV)/.installed: pyproject.toml
+# The extension (editable), the book's theme and the tools, at the exact
+# versions of constraints.txt; reinstalled whenever either file changes.
+$(VENV)/.installed: pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 	  { echo "error: Python 3.11 or newer is needed (set PYTHON=...)"; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev]'
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[book,dev]'
 	@touch $@
+
+# Record the virtual environment's versions in constraints.txt (after adding a
+# dependency, or after `$(BIN)/pip install -U -e '.[book,dev]'`), then commit it.
+constraints: $(VENV)/.installed
+	@{ echo "# Exact versions of the book's environment; regenerate with make constraints."; \
+	  $(BIN)/python -m pip freeze --exclude-editable; } > constraints.txt.new
+	@mv constraints.txt.new constraints.txt
+	@touch $(VENV)/.installed
 
 system-deps:
 	@bash scripts/install-system-deps.sh

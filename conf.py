@@ -41,6 +41,8 @@ exclude_patterns = [
     "README.md",
     "AUTHORING.md",
     "research",  # evidence for figures and dates: read by the tests, not the build
+    "docs",  # the extension's reference, for instructors, not students
+    "examples",  # projects of their own (examples/minimal)
 ]
 
 bibtex_bibfiles = ["references.bib"]

@@ -86,7 +86,9 @@ def test_passage_references_link_label_and_preview(built):
     ranged = next(a for a in links if "¶¶" in a.get_text())
     assert ranged.select_one(".ar-label").get_text() == "Doe 2020, ¶¶ 2–3"
     quote = page.select_one(".ar-quote")
-    assert quote.get_text().startswith("“Some ports failed” (Doe 2020, ¶ 3")
+    assert quote.get_text() == "“Some ports failed”"
+    assert quote.next_sibling == " ("
+    assert quote.find_next("a").select_one(".ar-label").get_text() == "Doe 2020, ¶ 3"
 
 
 def test_theme_role_links_the_chapter_by_title(built):
@@ -158,6 +160,12 @@ def test_cite_box_offers_three_styles_copy_buttons_and_downloads(built):
     assert len(box.select("button.ar-copy")) == 3
     for link in box.select(".ar-cite-downloads a"):
         assert (built.outdir / "sources" / link["href"]).resolve().is_file()
+
+
+def test_ris_download_keeps_the_original_address(built):
+    # rispy before 0.8 dropped the URL with only a Python warning.
+    ris = (built.outdir / "cite/doe2020.ris").read_text(encoding="utf-8")
+    assert "UR  - https://example.org/harbours" in ris.splitlines()
 
 
 def test_meta_tags_describe_the_original_for_reference_managers(built):

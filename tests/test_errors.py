@@ -10,6 +10,7 @@ from io import StringIO
 import pytest
 from sphinx.testing.util import SphinxTestApp
 from sphinx.util.console import strip_escape_sequences
+from sphinx.util.parallel import make_chunks
 
 EXPECTED = [
     ("sources/bad2020.md:8", "orphan_annotation", "must follow the paragraph"),
@@ -91,3 +92,31 @@ def test_the_build_never_writes_into_the_sources(rootdir, make_app, tmp_path):
     app.build()
     after = {p: p.read_bytes() for p in src.rglob("*") if p.is_file() and "out" not in p.parts}
     assert after == before
+
+
+@pytest.mark.parametrize("parallel", [1, 2])
+def test_a_duplicate_source_key_names_both_pages(rootdir, tmp_path, parallel):
+    """Two pages declaring one source key: a warning on the second that names
+    the first. With parallel=2 the two pages are read by different processes
+    (``a-copy`` sorts into the first batch, ``sources/doe2020`` into the
+    second), so the warning also shows that the merge keeps both."""
+    src = tmp_path / "src"
+    shutil.copytree(rootdir / "test-basic", src)
+    page = (src / "sources" / "doe2020.md").read_text(encoding="utf-8")
+    (src / "a-copy.md").write_text(page.replace("raw/doe2020", "sources/raw/doe2020"), "utf-8")
+    index = (src / "index.md").read_text(encoding="utf-8")
+    (src / "index.md").write_text(index.replace("biblio\n", "biblio\na-copy\n"), "utf-8")
+    app = SphinxTestApp("html", srcdir=src, freshenv=True, warning=StringIO(), parallel=parallel)
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    if parallel > 1:
+        chunks = make_chunks(sorted(app.env.found_docs), parallel)
+        assert not any({"a-copy", "sources/doe2020"} <= set(chunk) for chunk in chunks)
+    warnings = strip_escape_sequences(app.warning.getvalue()).replace(str(src) + "/", "")
+    duplicates = [w for w in warnings.splitlines() if "[annotated_reader.duplicate_key]" in w]
+    assert duplicates == [
+        "sources/doe2020.md:6: WARNING: source 'doe2020' is also declared by a-copy.md; "
+        "each source needs its own key [annotated_reader.duplicate_key]"
+    ]

@@ -69,9 +69,10 @@ def check(domain: ReaderDomain) -> None:
         for name, pages in claimed.items():
             for page in sorted(pages, key=lambda p: p.docname)[1:]:
                 first = min(pages, key=lambda p: p.docname)
+                first_file = domain.env.doc2path(first.docname, base=False)
                 warn(
                     Warn.DUPLICATE_KEY,
-                    f"{what} {name!r} is also declared by {first.docname}; each {what} "
+                    f"{what} {name!r} is also declared by {first_file}; each {what} "
                     "needs its own key",
                     (page.docname, page.lineno),
                 )

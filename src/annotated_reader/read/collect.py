@@ -72,11 +72,14 @@ def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
         if UNPARSED_ROLE.search(str(text)) and not isinstance(
             text.parent, nodes.literal | nodes.literal_block
         ):
+            # At the table's line: MyST before 5.2 gives its cells the line of
+            # the block above the table.
+            table = next((a for a in ar.ancestors(text) if isinstance(a, nodes.table)), None)
             warn(
                 Warn.BAD_PASSAGE,
                 "a {passage}/{quote}/{theme} role was not read (shown as plain text); inside "
                 "a table cell write the quotation separator as \\| (key:N\\|words)",
-                text.parent,
+                table if table is not None else text.parent,
             )
     for ref in reader_xrefs(doctree, "theme"):
         domain.theme_links.append(ThemeLink(ref["reftarget"], docname, ref.line or 0))

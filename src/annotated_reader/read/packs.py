@@ -16,6 +16,7 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
+from ..compat import sphinx_app
 from ..diagnostics import Warn, warn
 
 
@@ -130,7 +131,7 @@ class BriefingPack(SphinxDirective):
         entries = [*pack.contents, *self.config.reader_back_matter]
         # The LaTeX build reads its own doctrees, so only it inlines the pages;
         # the site lists them, keeping each page in one navigation tree.
-        if self.env._tags.has("format_latex"):
+        if sphinx_app(self.env).tags.has("format_latex"):
             toc = addnodes.toctree()
             toc["parent"] = self.env.docname
             toc["entries"] = [(None, doc) for doc in entries]

@@ -57,11 +57,10 @@ class PassageRole(SphinxRole):
         if not self.quoting:
             return [xref], []
         xref["quote"] = quote.strip()
-        quoted = nodes.inline(self.rawtext, "", classes=["ar-quote"])
-        quoted += nodes.Text(f"“{quote.strip()}” (")
-        quoted += xref
-        quoted += nodes.Text(")")
-        return [quoted], []
+        # The reference stays a top-level node: intersphinx marks only those as
+        # external when the role is used as {external+name:reader:quote}.
+        words = nodes.inline(self.rawtext, f"“{quote.strip()}”", classes=["ar-quote"])
+        return [words, nodes.Text(" ("), xref, nodes.Text(")")], []
 
 
 class ThemeRole(SphinxRole):

@@ -16,6 +16,7 @@ from sphinx.util.nodes import make_refnode
 from .. import nodes as ar
 from ..cite.csl import STYLES, in_text, reference, to_nodes
 from ..cite.works import Work, bib_paths, load_works
+from ..compat import sphinx_app
 from ..diagnostics import Warn, warn
 from ..domain import ReaderDomain, get_domain, in_output, passage_label
 from ..model import Backlink
@@ -29,8 +30,7 @@ class ReaderTransform(SphinxPostTransform):
 
     @property
     def builder(self) -> Any:
-        # As Sphinx's own post-transforms do; SphinxTransform.app is deprecated.
-        return self.env._app.builder
+        return sphinx_app(self.env).builder
 
     @property
     def domain(self) -> ReaderDomain:
@@ -102,7 +102,10 @@ class ResolveReaderNodes(ReaderTransform):
         )
         notes = sum(1 for n in self.domain.notes if n.docname == page.docname)
         count = len(page.paragraphs)
-        fields += _field("This edition", f"{count} numbered paragraphs, {notes} notes")
+        fields += _field(
+            "This edition",
+            f"{count} numbered paragraph{'s' * (count != 1)}, {notes} note{'s' * (notes != 1)}",
+        )
         card = nodes.container(classes=["ar-source-info"], reader_key=page.key)
         card += fields
         return card
