@@ -11,7 +11,7 @@ from sphinx import addnodes
 from sphinx.util.docutils import SphinxRole
 
 from ..diagnostics import Warn, warn
-from ..text import parse_target
+from ..text import PARTIAL, parse_target
 
 
 def passage_xref(target: str, key: str, start: int, end: int) -> addnodes.pending_xref:
@@ -58,7 +58,7 @@ class PassageRole(SphinxRole):
             return [xref], []
         xref["quote"] = quote.strip()
         quoted = nodes.inline(self.rawtext, "", classes=["ar-quote"])
-        quoted += nodes.Text(f"“{quote.strip()}” (")
+        quoted += nodes.Text(f"“{quote.strip().removeprefix(PARTIAL).strip()}” (")
         quoted += xref
         quoted += nodes.Text(")")
         return [quoted], []
