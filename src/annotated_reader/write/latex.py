@@ -49,6 +49,11 @@ def depart_anchor_highlight(self: Any, node: ar.anchor_highlight) -> None:
     self.body.append(f"}}\\arhlnum{{{node['kind']}}}{{{node['number']}}}")
 
 
+def visit_bibliography_downloads(self: Any, node: ar.bibliography_downloads) -> None:
+    # The files are downloads of the site; a PDF has nothing to link.
+    raise nodes.SkipNode
+
+
 def visit_note_legend(self: Any, node: ar.note_legend) -> None:
     # The title page of every pack explains the kinds of note.
     raise nodes.SkipNode
@@ -138,8 +143,16 @@ def configure_latex(app: Sphinx, config: Config) -> None:
     the package of macros, colours for kinds of note the edition adds."""
     packs = packs_of(app.srcdir, config)
     if packs:
+        # Sphinx writes these as LaTeX: data from the packs file is escaped here.
         config.latex_documents = [
-            (pack.start, f"{slug}.tex", pack.title, pack.subtitle or config.author, "manual", True)
+            (
+                pack.start,
+                f"{slug}.tex",
+                tex_escape(pack.title),
+                tex_escape(pack.subtitle or config.author),
+                "manual",
+                True,
+            )
             for slug, pack in packs.items()
         ]
     config.latex_additional_files.append(str(PACKAGE / "latex" / "annotatedreader.sty"))
