@@ -4,6 +4,7 @@ each pack's start page lists the contents (HTML) or inlines them (LaTeX)."""
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -15,7 +16,7 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from ..diagnostics import Warn, warn
+from ..diagnostics import Warn, read_utf8, warn
 
 
 @dataclass(frozen=True)
@@ -36,22 +37,51 @@ def packs_of(srcdir: str | Path, config: Any) -> dict[str, Pack]:
     return _load_packs(str(path), path.stat().st_mtime if path.is_file() else 0.0)
 
 
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
 @lru_cache(maxsize=4)
 def _load_packs(name: str, mtime: float) -> dict[str, Pack]:
     """Read and check ``packs.toml`` once per change; problems are ``bad_pack`` warnings."""
     path = Path(name)
     if not path.is_file():
         return {}
-    location = f"{path}:1"  # a string with a colon is printed as it is
+    text = read_utf8(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        warn(Warn.BAD_PACK, f"{path.name} is not valid TOML: {error}", location)
+        line = re.search(r"at line (\d+)", str(error))
+        warn(
+            Warn.BAD_PACK,
+            f"{path.name} is not valid TOML: {error}",
+            f"{path}:{line.group(1) if line else 1}",
+        )
+        return {}
+    lines = text.splitlines()
+
+    def where(slug: str) -> str:
+        line = next((i + 1 for i, s in enumerate(lines) if slug in s and "[" in s), 1)
+        return f"{path}:{line}"
+
+    specs = data.get("packs", {})
+    if not isinstance(specs, dict):
+        warn(Warn.BAD_PACK, "write each pack as a [packs.<slug>] table", f"{path}:1")
         return {}
     packs = {}
-    for slug, spec in data.get("packs", {}).items():
+    for slug, spec in specs.items():
+        if not _SLUG.match(slug):
+            warn(
+                Warn.BAD_PACK,
+                f"pack name {slug!r} is also its file name: use lower-case letters, digits "
+                "and hyphens, e.g. [packs.trade-and-alliance]",
+                where(slug),
+            )
+            continue
         if not isinstance(spec, dict) or not isinstance(spec.get("title"), str):
-            warn(Warn.BAD_PACK, f'pack {slug!r} needs a title = "..."', location)
+            warn(Warn.BAD_PACK, f'pack {slug!r} needs a title = "..."', where(slug))
+            continue
+        if not isinstance(spec.get("subtitle", ""), str):
+            warn(Warn.BAD_PACK, f'pack {slug!r}: write subtitle = "..." in quotes', where(slug))
             continue
         contents = spec.get("contents")
         if (
@@ -62,10 +92,10 @@ def _load_packs(name: str, mtime: float) -> dict[str, Pack]:
             warn(
                 Warn.BAD_PACK,
                 f'pack {slug!r} needs contents = ["themes/...", "sources/..."]',
-                location,
+                where(slug),
             )
             continue
-        packs[slug] = Pack(slug, spec["title"], str(spec.get("subtitle", "")), tuple(contents))
+        packs[slug] = Pack(slug, spec["title"], spec.get("subtitle", ""), tuple(contents))
     return packs
 
 
