@@ -21,10 +21,19 @@ from sphinx.util.typing import ExtensionMetadata
 from . import config, nodes
 from .cite.exports import write_exports
 from .cite.style import register as register_bibliography_styles
+from .cite.works import check_bibliography, strict_again
 from .domain import ReaderDomain
-from .read.collect import on_doctree_read
-from .read.directives import Annotation, CitationGuide, Concordance, Editorial, SourceInfo
+from .read.collect import on_doctree_read, skip_undecodable
+from .read.directives import (
+    Annotation,
+    BibliographyDownloads,
+    CitationGuide,
+    Concordance,
+    Editorial,
+    SourceInfo,
+)
 from .read.packs import setup_packs
+from .read.raw_markup import RawDirective, RefuseRawMarkup
 from .read.roles import PassageRole, ThemeRole
 from .read.timeline import Timeline
 from .resolve import on_env_updated, on_warn_missing_reference
@@ -46,6 +55,7 @@ def setup_nodes(app: Sphinx) -> None:
         nodes.annotation,
         nodes.anchor_highlight,
         nodes.note_legend,
+        nodes.bibliography_downloads,
     ):
         name = node.__name__
         app.add_node(
@@ -60,6 +70,7 @@ def setup_nodes(app: Sphinx) -> None:
 
 def add_static_path(app: Sphinx, config: Config) -> None:
     config.html_static_path.append(str(PACKAGE / "static"))
+    config.templates_path.append(str(PACKAGE / "templates"))
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
@@ -84,9 +95,15 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         ("concordance", Concordance),
         ("timeline", Timeline),
         ("how-to-cite", CitationGuide),
+        ("bibliography-downloads", BibliographyDownloads),
     ):
         app.add_directive(name, directive)
+    app.add_directive("raw", RawDirective, override=True)
+    app.add_transform(RefuseRawMarkup)
     setup_packs(app)
+    app.connect("builder-inited", check_bibliography, priority=400)  # before sphinxcontrib-bibtex
+    app.connect("env-before-read-docs", strict_again)
+    app.connect("env-before-read-docs", skip_undecodable)
     app.connect("doctree-read", on_doctree_read, priority=600)
     app.connect("env-updated", on_env_updated)
     app.connect("warn-missing-reference", on_warn_missing_reference)
