@@ -21,7 +21,7 @@ from sphinx.util.typing import ExtensionMetadata
 from . import config, nodes
 from .cite.exports import write_exports
 from .cite.style import register as register_bibliography_styles
-from .cite.works import check_bibliography, strict_again
+from .cite.works import check_bibliography, end_lenient
 from .domain import ReaderDomain
 from .read.collect import on_doctree_read, skip_undecodable
 from .read.directives import (
@@ -102,7 +102,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_transform(RefuseRawMarkup)
     setup_packs(app)
     app.connect("builder-inited", check_bibliography, priority=400)  # before sphinxcontrib-bibtex
-    app.connect("env-before-read-docs", strict_again)
+    app.connect("env-before-read-docs", end_lenient)
     app.connect("env-before-read-docs", skip_undecodable)
     app.connect("doctree-read", on_doctree_read, priority=600)
     app.connect("env-updated", on_env_updated)

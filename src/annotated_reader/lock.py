@@ -67,7 +67,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     for key, page in sorted(domain.sources.items()):
         pinned = old.get(key)
         if pinned is None:
-            report.append(f"{key}: {len(page.paragraphs)} paragraphs pinned for the first time")
+            count = len(page.paragraphs)
+            report.append(f"{key}: {count} paragraph{'s' * (count != 1)} pinned for the first time")
             continue
         report += [f"{key}: {c.describe(pinned)}" for c in compare(pinned, page)]
         for ref in affected_refs(domain.refs, key, changed_numbers(pinned, page)):

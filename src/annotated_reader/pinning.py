@@ -29,7 +29,7 @@ from .model import PassageRef, SourcePage
 
 COMMAND = "python -m annotated_reader.lock"
 HEADER = f"""\
-# The published paragraphs of each source: number = "hash  first words".
+# The published paragraphs of each source: number = "hash first words".
 # A strict build fails if a pinned paragraph changes, disappears or moves.
 # To publish a new edition deliberately, run `{COMMAND}` and commit this file.
 """
@@ -126,16 +126,17 @@ class Change:
             return f"¶ {first}" if first == last else f"¶¶ {first}–{last}"
 
         old, new = span(*self.old), span(*self.new)
+        are = "is" if self.new[0] == self.new[1] else "are"
         began = f"'{locked.starts[self.old[0] - 1]}'" if self.old[0] <= len(locked.starts) else ""
         if self.kind == "renumbered":
-            return f"{new} were {old} of the published edition (renumbered)"
+            return f"{new} {'was' if are == 'is' else 'were'} {old} of the published edition"
         if self.kind == "removed":
-            return f"published {old} (which began {began}) are no longer on the page"
+            return f"published {old} (which began {began}) is no longer on the page"
         if self.kind == "changed":
-            return f"{new} differ from published {old} (which began {began})"
+            return f"{new} {are} not the published {old} (which began {began})"
         if self.kind == "inserted":
-            return f"{new} are new, inserted before published {span(self.old[0], self.old[0])}"
-        return f"{new} are new and not pinned yet"
+            return f"{new} {are} new, inserted before published {span(self.old[0], self.old[0])}"
+        return f"{new} {are} new and not pinned yet"
 
 
 def compare(locked: LockedSource, page: SourcePage) -> list[Change]:
@@ -202,7 +203,7 @@ def check_lock(app: Sphinx, domain: ReaderDomain) -> None:
             where = (page.docname, line)
             message = f"{key}: {change.describe(pinned)}."
             if change.kind == "appended":
-                warn(Warn.PARAGRAPH_UNLOCKED, f"{message} Run `{COMMAND}` to pin them", where)
+                warn(Warn.PARAGRAPH_UNLOCKED, f"{message} Run `{COMMAND}` to pin it", where)
             else:
                 warn(Warn.PARAGRAPH_CHANGED, f"{message} {publish}", where)
         numbers = changed_numbers(pinned, page)

@@ -5,6 +5,7 @@ reader prints ("Lee (2017)") and the metadata of the source cards."""
 from __future__ import annotations
 
 import re
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -158,6 +159,7 @@ class Problem:
     line: int
     message: str
     subtype: Warn = Warn.BAD_BIBLIOGRAPHY
+    key: str = ""
 
 
 @dataclass(frozen=True)
@@ -210,6 +212,7 @@ def _brace_problems(text: str) -> list[Problem]:
                 _line_of(text, start.start()) + bad,
                 f"entry {start.group(2)!r} has unbalanced braces here: every {{ needs its }} "
                 "(write a literal brace as \\{ or \\})",
+                key=start.group(2),
             )
         )
     return problems
@@ -315,7 +318,10 @@ def _read(path: str, mtime: float) -> Bibliography:
             problems.append(Problem(_line_of(text, at) if at >= 0 else 1, str(reported)))
     works = {key: work_from_entry(key, entry) for key, entry in data.entries.items()}
     starts = {m.group(2): _line_of(text, m.start()) for m in _ENTRY_START.finditer(text)}
+    broken = {p.key for p in braces}
     for key, work in works.items():
+        if key in broken:
+            continue  # its fields are not what the author wrote
         problems += [
             Problem(starts.get(key, 1), message)
             for message in entry_problems(work, data.entries[key])
@@ -356,9 +362,15 @@ def check_bibliography(app: Sphinx) -> None:
         if any(p.subtype is Warn.NOT_UTF8 for p in problems):
             app.config.bibtex_encoding = "latin-1"  # decodes any bytes
         if problems:
-            pybtex.errors.set_strict_mode(False)  # sphinxcontrib-bibtex then skips bad entries
+            # Reported above: sphinxcontrib-bibtex then reads what it can
+            # instead of stopping the build with pybtex's exception.
+            _LENIENT.enter_context(pybtex.errors.capture())
 
 
-def strict_again(app: Sphinx, *args: Any) -> None:
-    """pybtex's default, once sphinxcontrib-bibtex has read the files."""
-    pybtex.errors.set_strict_mode(True)
+# pybtex collects (instead of raising) its errors while sphinxcontrib-bibtex
+# reads a .bib file that has problems; ``end_lenient`` restores its default.
+_LENIENT = ExitStack()
+
+
+def end_lenient(app: Sphinx, *args: Any) -> None:
+    _LENIENT.close()

@@ -93,7 +93,7 @@ def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
 
 def skip_undecodable(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     """A page that is not UTF-8 would stop Sphinx with a traceback: it is
-    reported with the fix and left unread (so it is not published)."""
+    reported with the fix and left out of the book (not read, not written)."""
     for docname in list(docnames):
         path = Path(env.doc2path(docname))
         try:
@@ -101,6 +101,7 @@ def skip_undecodable(app: Sphinx, env: BuildEnvironment, docnames: list[str]) ->
         except UnicodeDecodeError:
             read_utf8(path)  # the warning, at the line of the first bad byte
             docnames.remove(docname)
+            env.project.docnames.discard(docname)
 
 
 UNPARSED_ROLE = re.compile(r"\{(?:passage|quote|theme)\}`")
@@ -242,7 +243,8 @@ def check_raw(env: BuildEnvironment, docname: str, raw: str, blocks: list[nodes.
         if index >= len(expected):
             warn(
                 Warn.RAW_MISMATCH,
-                f"{what} is not in {raw}, which ends after {len(expected)} blocks; "
+                f"{what} is not in {raw}, which has {len(expected)} block"
+                f"{'s' * (len(expected) != 1)}; "
                 "remove it or move it into an {editorial} block",
                 block,
             )

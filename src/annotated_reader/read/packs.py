@@ -16,7 +16,7 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from ..diagnostics import Warn, read_utf8, warn
+from ..diagnostics import Warn, warn
 
 
 @dataclass(frozen=True)
@@ -25,90 +25,107 @@ class Pack:
     title: str
     subtitle: str
     contents: tuple[str, ...]
+    line: int = 1  # of its table in the packs file
 
     @property
     def start(self) -> str:
         return f"packs/{self.slug}"
 
 
-def packs_of(srcdir: str | Path, config: Any) -> dict[str, Pack]:
-    """The packs of ``packs.toml`` (a path relative to the source directory)."""
+@dataclass(frozen=True)
+class PacksFile:
+    """The packs of a packs file, and what is wrong with it."""
+
+    path: Path
+    packs: dict[str, Pack]
+    problems: tuple[tuple[Warn, str, int], ...]  # (subtype, message, line)
+
+
+def packs_file(srcdir: str | Path, config: Any) -> PacksFile:
     path = Path(srcdir, config.reader_packs)
     return _load_packs(str(path), path.stat().st_mtime if path.is_file() else 0.0)
+
+
+def packs_of(srcdir: str | Path, config: Any) -> dict[str, Pack]:
+    """The packs of ``packs.toml`` (a path relative to the source directory)."""
+    return packs_file(srcdir, config).packs
 
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
 @lru_cache(maxsize=4)
-def _load_packs(name: str, mtime: float) -> dict[str, Pack]:
-    """Read and check ``packs.toml`` once per change; problems are ``bad_pack`` warnings."""
+def _load_packs(name: str, mtime: float) -> PacksFile:
+    """Read and check ``packs.toml`` once per change; ``check_packs`` reports
+    the problems on every build."""
     path = Path(name)
     if not path.is_file():
-        return {}
-    text = read_utf8(path)
+        return PacksFile(path, {}, ())
+    problems: list[tuple[Warn, str, int]] = []
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        problems.append((Warn.NOT_UTF8, f"{path.name} is not UTF-8: save it as UTF-8", line))
+        text = raw.decode("utf-8-sig", errors="replace")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        line = re.search(r"at line (\d+)", str(error))
-        warn(
-            Warn.BAD_PACK,
-            f"{path.name} is not valid TOML: {error}",
-            f"{path}:{line.group(1) if line else 1}",
-        )
-        return {}
+        found = re.search(r"at line (\d+)", str(error))
+        line = int(found.group(1)) if found else 1
+        problems.append((Warn.BAD_PACK, f"{path.name} is not valid TOML: {error}", line))
+        return PacksFile(path, {}, tuple(problems))
     lines = text.splitlines()
 
-    def where(slug: str) -> str:
-        line = next((i + 1 for i, s in enumerate(lines) if slug in s and "[" in s), 1)
-        return f"{path}:{line}"
+    def line_of(slug: str) -> int:
+        return next((i + 1 for i, s in enumerate(lines) if slug in s and "[" in s), 1)
 
     specs = data.get("packs", {})
     if not isinstance(specs, dict):
-        warn(Warn.BAD_PACK, "write each pack as a [packs.<slug>] table", f"{path}:1")
-        return {}
+        problems.append((Warn.BAD_PACK, "write each pack as a [packs.<slug>] table", 1))
+        specs = {}
     packs = {}
     for slug, spec in specs.items():
+        problem = ""
         if not _SLUG.match(slug):
-            warn(
-                Warn.BAD_PACK,
+            problem = (
                 f"pack name {slug!r} is also its file name: use lower-case letters, digits "
-                "and hyphens, e.g. [packs.trade-and-alliance]",
-                where(slug),
+                "and hyphens, e.g. [packs.trade-and-alliance]"
             )
-            continue
-        if not isinstance(spec, dict) or not isinstance(spec.get("title"), str):
-            warn(Warn.BAD_PACK, f'pack {slug!r} needs a title = "..."', where(slug))
-            continue
-        if not isinstance(spec.get("subtitle", ""), str):
-            warn(Warn.BAD_PACK, f'pack {slug!r}: write subtitle = "..." in quotes', where(slug))
-            continue
-        contents = spec.get("contents")
-        if (
-            not isinstance(contents, list)
-            or not all(isinstance(c, str) for c in contents)
-            or not contents
+        elif not isinstance(spec, dict) or not isinstance(spec.get("title"), str):
+            problem = f'pack {slug!r} needs a title = "..."'
+        elif not isinstance(spec.get("subtitle", ""), str):
+            problem = f'pack {slug!r}: write subtitle = "..." in quotes'
+        elif not (
+            isinstance(spec.get("contents"), list)
+            and spec["contents"]
+            and all(isinstance(c, str) for c in spec["contents"])
         ):
-            warn(
-                Warn.BAD_PACK,
-                f'pack {slug!r} needs contents = ["themes/...", "sources/..."]',
-                where(slug),
-            )
+            problem = f'pack {slug!r} needs contents = ["themes/...", "sources/..."]'
+        if problem:
+            problems.append((Warn.BAD_PACK, problem, line_of(slug)))
             continue
-        packs[slug] = Pack(slug, spec["title"], spec.get("subtitle", ""), tuple(contents))
-    return packs
+        packs[slug] = Pack(
+            slug, spec["title"], spec.get("subtitle", ""), tuple(spec["contents"]), line_of(slug)
+        )
+    return PacksFile(path, packs, tuple(problems))
 
 
 def check_packs(app: Sphinx, env: Any, docnames: list[str]) -> None:
-    """Every page a pack names, and its start page, must exist."""
-    for slug, pack in packs_of(app.srcdir, app.config).items():
+    """On every build: the packs file's problems, and every page a pack names
+    (and its start page) must exist."""
+    loaded = packs_file(app.srcdir, app.config)
+    for subtype, message, line in loaded.problems:
+        warn(subtype, message, f"{loaded.path}:{line}")
+    for slug, pack in loaded.packs.items():
         for docname in (pack.start, *pack.contents, *app.config.reader_back_matter):
             if docname not in app.env.found_docs:
                 warn(
                     Warn.BAD_PACK,
                     f"pack {slug!r} in {app.config.reader_packs} names {docname!r}, "
                     "which is not a page of the book; fix the name or create the page",
-                    f"{Path(app.srcdir, app.config.reader_packs)}:1",
+                    f"{loaded.path}:{pack.line}",
                 )
 
 
@@ -117,6 +134,8 @@ class BriefingPack(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         slug = Path(self.env.docname).name
+        # The start page shows what the packs file says: reread it when that changes.
+        self.env.note_dependency(str(Path(self.env.srcdir, self.config.reader_packs)))
         pack = packs_of(self.env.srcdir, self.config).get(slug)
         if pack is None:
             warn(

@@ -80,9 +80,12 @@ class _Checker(HTMLParser):
         self.problems: list[str] = []
         self.parts: list[str] = []
         self.tags = 0
+        self.opened: list[str] = []  # start tags, in order
+        self.closed: list[str] = []  # end tags
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags += 1
+        self.opened.append(tag)
         refused = tag in FORBIDDEN_TAGS or tag not in self.allowed
         if refused:
             self.problems.append(f"<{tag}>")
@@ -102,6 +105,7 @@ class _Checker(HTMLParser):
 
     def handle_endtag(self, tag: str) -> None:
         self.tags += 1
+        self.closed.append(tag)
         if tag in FORBIDDEN_TAGS or tag not in self.allowed:
             self.problems.append(f"</{tag}>")
         else:
@@ -124,13 +128,13 @@ class _Checker(HTMLParser):
         return "".join(self.parts)
 
 
-def check_html(text: str, allowed: frozenset[str]) -> tuple[list[str], str, bool]:
-    """(what is refused, the rebuilt snippet, whether it holds only comments)."""
+def check_html(text: str, allowed: frozenset[str]) -> _Checker:
+    """The parsed snippet: what is refused (``problems``), the rebuilt snippet
+    (``clean``), the tags it opens and closes."""
     checker = _Checker(allowed)
     checker.feed(text)
     checker.close()
-    only_comments = not checker.tags and not checker.clean.strip() and "<!--" in text
-    return checker.problems, checker.clean, only_comments
+    return checker
 
 
 class RawDirective(SphinxDirective):
@@ -183,8 +187,12 @@ class RefuseRawMarkup(SphinxTransform):
 
     def apply(self, **kwargs: Any) -> None:
         allowed = frozenset(self.config.reader_allowed_html)
+        # Inline HTML comes one tag at a time: the end tag of a refused start
+        # tag is shown as text with it (the start tag's warning covers both).
+        refused_in: dict[int, set[str]] = {}
         for node in list(self.document.findall(nodes.raw)):
-            self.check_raw(node, allowed)
+            refused = refused_in.setdefault(id(node.parent), set())
+            self.check_raw(node, allowed, refused)
         for ref in list(self.document.findall(nodes.reference)):
             if ref.get("refuri") and not safe_url(ref["refuri"]):
                 warn(
@@ -204,27 +212,30 @@ class RefuseRawMarkup(SphinxTransform):
                 )
                 image.parent.remove(image)
 
-    def check_raw(self, node: nodes.raw, allowed: frozenset[str]) -> None:
+    def check_raw(self, node: nodes.raw, allowed: frozenset[str], refused: set[str]) -> None:
         formats = set(node.get("format", "").split())
         text = node.astext()
-        problems, clean, only_comments = check_html(text, allowed)
+        parsed = check_html(text, allowed)
+        problems = parsed.problems
         if formats != {"html"}:
             problems = [f"{' '.join(sorted(formats))} markup"]
         if node.get("reader_external"):
             problems = ["content read from a file or address"]
-        if only_comments and not problems:
-            node.parent.remove(node)  # an HTML comment: nothing to show
+        if not problems and not parsed.tags and not parsed.clean.strip():
+            node.parent.remove(node)  # only HTML comments: nothing to show
             return
-        if not problems:
-            safe = nodes.raw("", clean, format="html")
+        if not problems and refused.isdisjoint(parsed.closed):
+            safe = nodes.raw("", parsed.clean, format="html")
             safe.source, safe.line = node.source, node.line
             node.replace_self(safe)
             return
-        allowable = all(
-            re.fullmatch(r"</?([a-z][a-z0-9-]*)>", p) and p.strip("</>") not in FORBIDDEN_TAGS
-            for p in problems
-        )
-        warn(Warn.RAW_HTML, _refusal(node, problems, allowable), node)
+        if problems:
+            refused.update(parsed.opened)
+            allowable = all(
+                re.fullmatch(r"</?([a-z][a-z0-9-]*)>", p) and p.strip("</>") not in FORBIDDEN_TAGS
+                for p in problems
+            )
+            warn(Warn.RAW_HTML, _refusal(node, problems, allowable), node)
         if node.get("reader_directive"):
             node.parent.remove(node)
         elif isinstance(node.parent, nodes.TextElement):
