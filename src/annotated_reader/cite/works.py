@@ -66,7 +66,7 @@ def decode_latex(value: str) -> str:
     protected = re.sub(r"(?<!\\)%", r"\\%", value)  # a bare % is text, not a comment
     try:
         text = Text.from_latex(protected).render_as("text")
-    except PybtexError:  # unbalanced braces: reported by check_bibliography
+    except (PybtexError, ValueError):  # unbalanced braces (reported elsewhere), a lone \\
         text = value.replace("{", "").replace("}", "")
     return _COMMAND.sub("", text)
 

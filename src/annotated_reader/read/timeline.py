@@ -83,7 +83,7 @@ def event_problems(event: Any, known_keys: set[str]) -> list[str]:
     if not str(event.get("title", "")).strip():
         problems.append("the event has no title")
     status = event.get("status")
-    if status not in STATUS:
+    if not isinstance(status, str) or status not in STATUS:
         problems.append(f"status {status!r} is not one of {', '.join(STATUS)}")
     if status == "inferred" and not str(event.get("note", "")).strip():
         problems.append("an inferred date needs a note saying how it was inferred")
