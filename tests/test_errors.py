@@ -323,6 +323,21 @@ CATALOGUE: list[Mistake] = [
         {"timeline.toml": append(event("1947", "EVENT-passages", 'passages = "doe2020:1"\n'))},
         [Expect("bad_timeline", "timeline.toml", "EVENT-passages", "passages must be a list")],
     ),
+    Mistake(
+        "a timeline passage out of range",
+        "markup",
+        {"timeline.toml": append(event("1948", "EVENT-range", 'passages = ["doe2020:9"]\n'))},
+        [Expect("bad_passage", "timeline.toml", "EVENT-range", "doe2020 has paragraphs 1-3")],
+    ),
+    Mistake(
+        "two chapters that declare one theme",
+        "markup",
+        {
+            "themes/ports2.md": write("---\ntheme: ports\n---\n\n# Ports again\n\nText.\n"),
+            "index.md": replace("themes/ports\n", "themes/ports\nthemes/ports2\n"),
+        },
+        [Expect("duplicate_key", "themes/ports2.md", "# Ports again", "needs its own key")],
+    ),
     # -- the bibliography --------------------------------------------------------------
     Mistake(
         "a bibliography entry without a year",
@@ -774,7 +789,7 @@ def test_refused_markup_is_shown_as_text(built):
 def test_no_invalid_date_reaches_the_timeline(built):
     rows = soup(built("markup").out / "timeline.html").select("table.ar-timeline tbody tr")
     dates = [row.select_one("td strong").get_text() for row in rows]
-    assert dates == ["1946", "3 February 1946"]
+    assert dates == ["1946", "3 February 1946", "1948"]  # 1948: its passage is reported
 
 
 def test_bibtex_escapes_are_decoded_once(built):

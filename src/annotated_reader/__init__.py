@@ -115,7 +115,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("build-finished", write_exports)
     return {
         "version": __version__,
-        "env_version": 5,
+        "env_version": 6,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

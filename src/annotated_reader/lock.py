@@ -72,7 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             continue
         report += [f"{key}: {c.describe(pinned)}" for c in compare(pinned, page)]
         for ref in affected_refs(domain.refs, key, changed_numbers(pinned, page)):
-            source = app.env.doc2path(ref.docname).relative_to(srcdir)
+            source = Path(ref.data_file or app.env.doc2path(ref.docname)).relative_to(srcdir)
             target = f"{ref.key}:{ref.start}" + (f"-{ref.end}" if ref.end != ref.start else "")
             now = page.span_text(ref.start, ref.end)[:70]
             report.append(f"  check {source}:{ref.lineno}: {target} now reads '{now}…'")

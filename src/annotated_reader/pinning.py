@@ -214,7 +214,7 @@ def check_lock(app: Sphinx, domain: ReaderDomain) -> None:
                 f"{target} points at a paragraph whose text is not the published one "
                 f"({name}); check that the reference still cites what it means, then run "
                 f"`{COMMAND}`",
-                (ref.docname, ref.lineno),
+                ref.location,
             )
     for key, pinned in sorted(locked.items()):
         if key not in domain.sources:

@@ -75,7 +75,7 @@ def check(domain: ReaderDomain) -> None:
                     (page.docname, page.lineno),
                 )
     for ref in domain.refs:
-        location = (ref.docname, ref.lineno)
+        location = ref.location
         error = passage_error(domain, ref.key, ref.start, ref.end)
         if error:
             warn(Warn.BAD_PASSAGE, f"{error}. Write key:N or key:N-M.", location)

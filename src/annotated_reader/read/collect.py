@@ -66,6 +66,7 @@ def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
                 ref["quote"],
                 section["ids"][0] if section is not None else "",
                 section[0].astext() if section is not None else "",
+                ref.get("reader_data_file", ""),
             )
         )
     for text in doctree.findall(nodes.Text):

@@ -143,13 +143,13 @@ class Timeline(SphinxDirective):
             if event["date"] < previous:
                 warn(Warn.BAD_TIMELINE, f"timeline event {index + 1} is out of date order", where)
             previous = event["date"]
-            rows.append(self.row(event, works))
+            rows.append(self.row(event, works, path, int(where.rpartition(":")[2])))
         table = make_table(
             ["Date", "Event", "Where it is discussed"], rows, ["ar-timeline"], widths=(27, 45, 28)
         )
         return [table]
 
-    def row(self, event: dict[str, Any], works: dict[str, Any]) -> list[Any]:
+    def row(self, event: dict[str, Any], works: dict[str, Any], path: str, line: int) -> list[Any]:
         when = nodes.inline()
         when += nodes.strong("", format_date(event["date"]))
         when += nodes.Text(f" ({STATUS[event['status']]})")
@@ -166,6 +166,7 @@ class Timeline(SphinxDirective):
             ref = passage_xref(target, key, start, end)
             ref["refdoc"] = self.env.docname
             self.set_source_info(ref)
+            ref["reader_data_file"], ref.line = path, line  # a broken one is reported there
             evidence += ref
         for key in event.get("cite", []):
             if len(evidence):
