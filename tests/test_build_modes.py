@@ -91,3 +91,20 @@ def test_a_new_chapter_updates_pages_that_link_to_it(rootdir, tmp_path):
     second = build(src, out)
     links = [a.get_text() for a in soup(second.outdir / "themes/ports.html").select("a.reference")]
     assert "Ships at sea" in links
+
+
+def test_editing_the_packs_file_updates_the_pack_page(rootdir, tmp_path):
+    """A page removed from a pack in packs.toml leaves its start page at the
+    next incremental build."""
+    src = tmp_path / "src"
+    shutil.copytree(rootdir / "test-basic", src)
+    out = tmp_path / "out"
+    first = build(src, out, freshenv=True)
+    listed = [li.get_text() for li in soup(first.outdir / "packs/harbours.html").select("li")]
+    assert any("Ports and their fate" in item for item in listed)
+
+    packs = src / "packs.toml"
+    packs.write_text(packs.read_text().replace('"themes/ports", ', ""))
+    second = build(src, out)
+    listed = [li.get_text() for li in soup(second.outdir / "packs/harbours.html").select("li")]
+    assert not any("Ports and their fate" in item for item in listed)
