@@ -22,8 +22,9 @@ _TEXT_PROBLEMS = ("raw_mismatch", "raw_missing", "raw_html", "not_utf8")
 
 
 def read_book(srcdir: Path) -> tuple[Sphinx, str]:
-    """Read every page as a build does (output in a temporary directory),
-    without checking the lock; returns the application and its warnings."""
+    """Read every page as a build does (output in a temporary directory);
+    returns the application and its warnings, less those about the lock
+    (which this command is about to rewrite)."""
     warnings = StringIO()
     with tempfile.TemporaryDirectory() as out:
         app = Sphinx(
@@ -32,13 +33,13 @@ def read_book(srcdir: Path) -> tuple[Sphinx, str]:
             str(Path(out, "out")),
             str(Path(out, "doctrees")),
             "dummy",
-            confoverrides={"reader_paragraph_lock": ""},
             status=None,
             warning=warnings,
             freshenv=True,
         )
         app.build()
-    return app, warnings.getvalue()
+    lines = warnings.getvalue().splitlines(keepends=True)
+    return app, "".join(w for w in lines if "[annotated_reader.paragraph_" not in w)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -51,6 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     srcdir = Path(args.srcdir).resolve()
     app, warnings = read_book(srcdir)
     path = Path(srcdir, app.config.reader_paragraph_lock or "sources/paragraphs.lock")
+    old = read_lock(path) if path.is_file() else {}
     if warnings:
         print(warnings, end="", file=sys.stderr)
     blocking = [w for w in warnings.splitlines() if any(p in w for p in _TEXT_PROBLEMS)]
@@ -62,7 +64,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     domain = app.env.domains["reader"]
     assert isinstance(domain, ReaderDomain)
-    old = read_lock(path) if path.is_file() else {}
     report = []
     for key, page in sorted(domain.sources.items()):
         pinned = old.get(key)

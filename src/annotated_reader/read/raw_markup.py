@@ -164,9 +164,9 @@ def _refusal(node: nodes.raw, problems: list[str], allowable: bool) -> str:
     what = ", ".join(dict.fromkeys(problems)) or "markup"
     if node.get("reader_directive"):
         return (
-            f"the {{raw}} directive ({node['format']}: {what}) is not allowed: pages hold "
-            "text and directives, and the build writes the markup. Use a directive (for "
-            "download links, {bibliography-downloads}), or a code block to show markup"
+            f"the {{raw}} directive ({node['format']}) is not allowed: pages hold text and "
+            "directives, and the build writes the markup. Use a directive (for download "
+            "links, {bibliography-downloads}), or a code block to show markup"
         )
     tag = next((p.strip("</>") for p in problems if re.fullmatch(r"</?[a-z][a-z0-9-]*>", p)), "")
     example = f"<{tag}>" if tag else "<"
