@@ -168,3 +168,20 @@ def same_as_clean_build(src: Path, out: Path, elsewhere: Path) -> None:
         assert soup(out / "html" / page).select_one(".sphinxsidebar") == soup(
             clean.outdir / page
         ).select_one(".sphinxsidebar"), page
+
+
+def test_editing_the_packs_file_updates_the_pack_page(rootdir, tmp_path):
+    """A page removed from a pack in packs.toml leaves its start page at the
+    next incremental build."""
+    src = tmp_path / "src"
+    shutil.copytree(rootdir / "test-basic", src)
+    out = tmp_path / "out"
+    first = build(src, out, freshenv=True)
+    listed = [li.get_text() for li in soup(first.outdir / "packs/harbours.html").select("li")]
+    assert any("Ports and their fate" in item for item in listed)
+
+    packs = src / "packs.toml"
+    packs.write_text(packs.read_text().replace('"themes/ports", ', ""))
+    second = build(src, out)
+    listed = [li.get_text() for li in soup(second.outdir / "packs/harbours.html").select("li")]
+    assert not any("Ports and their fate" in item for item in listed)

@@ -21,11 +21,20 @@ from sphinx.util.typing import ExtensionMetadata
 from . import config, nodes
 from .cite.exports import write_exports
 from .cite.style import register as register_bibliography_styles
+from .cite.works import check_bibliography, end_lenient
 from .domain import ReaderDomain
 from .read.census import CountRole, on_env_get_outdated
-from .read.collect import on_doctree_read
-from .read.directives import Annotation, CitationGuide, Concordance, Editorial, SourceInfo
+from .read.collect import on_doctree_read, skip_undecodable
+from .read.directives import (
+    Annotation,
+    BibliographyDownloads,
+    CitationGuide,
+    Concordance,
+    Editorial,
+    SourceInfo,
+)
 from .read.packs import setup_packs
+from .read.raw_markup import RawDirective, RefuseRawMarkup
 from .read.roles import PassageRole, ThemeRole
 from .read.timeline import Timeline
 from .resolve import on_env_updated, on_warn_missing_reference
@@ -47,6 +56,7 @@ def setup_nodes(app: Sphinx) -> None:
         nodes.annotation,
         nodes.anchor_highlight,
         nodes.note_legend,
+        nodes.bibliography_downloads,
     ):
         name = node.__name__
         app.add_node(
@@ -61,6 +71,7 @@ def setup_nodes(app: Sphinx) -> None:
 
 def add_static_path(app: Sphinx, config: Config) -> None:
     config.html_static_path.append(str(PACKAGE / "static"))
+    config.templates_path.append(str(PACKAGE / "templates"))
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
@@ -86,10 +97,16 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         ("concordance", Concordance),
         ("timeline", Timeline),
         ("how-to-cite", CitationGuide),
+        ("bibliography-downloads", BibliographyDownloads),
     ):
         app.add_directive(name, directive)
+    app.add_directive("raw", RawDirective, override=True)
+    app.add_transform(RefuseRawMarkup)
     setup_packs(app)
     app.connect("env-get-outdated", on_env_get_outdated)
+    app.connect("builder-inited", check_bibliography, priority=400)  # before sphinxcontrib-bibtex
+    app.connect("env-before-read-docs", end_lenient)
+    app.connect("env-before-read-docs", skip_undecodable)
     app.connect("doctree-read", on_doctree_read, priority=600)
     app.connect("env-updated", on_env_updated)
     app.connect("warn-missing-reference", on_warn_missing_reference)

@@ -4,12 +4,15 @@ checked when the configuration is read, with an error that says what to write.""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.errors import ConfigError
+
+from .read.raw_markup import FORBIDDEN_TAGS
 
 # The kinds of note and their labels, unless an edition names its own.
 DEFAULT_KINDS: dict[str, str] = {
@@ -73,6 +76,20 @@ OPTIONS: tuple[Option, ...] = (
         "The file that defines the briefing packs, relative to the source directory.",
     ),
     Option(
+        "reader_allowed_html",
+        [],
+        (list,),
+        "HTML tags that pages may contain as raw HTML, e.g. `['sup', 'br']`; empty by "
+        "default, so any raw HTML is refused and shown as text.",
+    ),
+    Option(
+        "reader_paragraph_lock",
+        "sources/paragraphs.lock",
+        (str,),
+        "The lock file that pins each source's published paragraphs, relative to the source "
+        "directory; `python -m annotated_reader.lock` writes it.",
+    ),
+    Option(
         "reader_back_matter",
         DEFAULT_BACK_MATTER,
         (list,),
@@ -114,6 +131,11 @@ def validate(app: Sphinx, config: Config) -> None:
             _fail(
                 "reader_note_kinds", f"needs a label for kind {kind!r}, e.g. {{'gloss': 'Gloss'}}"
             )
+    for tag in config.reader_allowed_html:
+        if not isinstance(tag, str) or not re.fullmatch(r"[a-z][a-z0-9]*", tag):
+            _fail("reader_allowed_html", f"lists {tag!r}: name tags in lower case, e.g. 'sup'")
+        if tag in FORBIDDEN_TAGS:
+            _fail("reader_allowed_html", f"lists <{tag}>, which can run code and is never allowed")
     if not all(isinstance(page, str) for page in config.reader_back_matter):
         _fail("reader_back_matter", 'must list page names, e.g. ["back/glossary"]')
     base = config.reader_base_url

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 from sphinx.util import logging
@@ -28,8 +29,32 @@ class Warn(StrEnum):
     BAD_PACK = "bad_pack"
     BIB_TODO = "bib_todo"
     BAD_COUNT = "bad_count"
+    RAW_HTML = "raw_html"
+    UNSAFE_LINK = "unsafe_link"
+    PARAGRAPH_CHANGED = "paragraph_changed"
+    PARAGRAPH_UNLOCKED = "paragraph_unlocked"
+    BAD_BIBLIOGRAPHY = "bad_bibliography"
+    NOT_UTF8 = "not_utf8"
 
 
 def warn(subtype: Warn, message: str, location: Any) -> None:
-    """Warn at ``location`` (a node, a docname or a ``(docname, line)`` pair)."""
+    """Warn at ``location``: a node, a docname, a ``(docname, line)`` pair, or
+    a ``"path:line"`` string for files that are not pages."""
     logger.warning(message, location=location, type="annotated_reader", subtype=subtype.value)
+
+
+def read_utf8(path: Path, location: Any = None) -> str:
+    """The text of ``path``; a file that is not UTF-8 is a ``not_utf8`` warning
+    (at the line of its first bad byte) and is read with replacement characters."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        warn(
+            Warn.NOT_UTF8,
+            f"{path.name} is not UTF-8 (byte 0x{data[error.start]:02x} at line {line} is "
+            f"not valid UTF-8): save it as UTF-8 in your editor",
+            location or f"{path}:{line}",
+        )
+        return data.decode("utf-8-sig", errors="replace")

@@ -49,6 +49,12 @@ class PassageRef:
     quote: str
     section_id: str
     section_title: str
+    data_file: str = ""  # a timeline's TOML file, where ``lineno`` is
+
+    @property
+    def location(self) -> tuple[str, int] | str:
+        """Where a warning about it points: the page, or the data file."""
+        return f"{self.data_file}:{self.lineno}" if self.data_file else (self.docname, self.lineno)
 
 
 @dataclass

@@ -27,6 +27,10 @@ class note_legend(nodes.General, nodes.Element):
     """The key to the kinds of note, above a source's first paragraph."""
 
 
+class bibliography_downloads(nodes.General, nodes.Element):
+    """Links to the whole bibliography as BibTeX, RIS and CSL-JSON (HTML only)."""
+
+
 class source_info(nodes.General, nodes.Element):
     """Placeholder for the header card of a source page."""
 

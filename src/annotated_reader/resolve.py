@@ -18,8 +18,9 @@ from .cite.works import Work, bib_lines, bib_paths
 from .diagnostics import Warn, warn
 from .domain import ReaderDomain, get_domain, passage_label, passage_problem
 from .model import Backlink
+from .pinning import check_lock
 from .read.packs import packs_of
-from .text import phrase_pattern, squash
+from .text import PARTIAL, find_phrase, squash
 
 
 def passage_error(domain: ReaderDomain, key: str, start: int, end: int) -> str | None:
@@ -77,19 +78,25 @@ def check(domain: ReaderDomain) -> None:
                     (page.docname, page.lineno),
                 )
     for ref in domain.refs:
-        location = (ref.docname, ref.lineno)
+        location = ref.location
         error = passage_error(domain, ref.key, ref.start, ref.end)
         if error:
             warn(Warn.BAD_PASSAGE, f"{error}. Write key:N or key:N-M.", location)
             continue
         if ref.quote:
             text = domain.sources[ref.key].span_text(ref.start, ref.end)
-            if not phrase_pattern(ref.quote).search(text):
+            if not find_phrase(ref.quote, text):
                 span = f"{ref.start}-{ref.end}" if ref.end != ref.start else str(ref.start)
+                partial = find_phrase(PARTIAL + ref.quote.removeprefix(PARTIAL), text)
+                hint = (
+                    f"It occurs only inside a word: quote whole words, or write `{PARTIAL}` "
+                    "before the words to quote part of a word on purpose."
+                    if partial
+                    else "Copy the words exactly from that paragraph, or cite the right one."
+                )
                 warn(
                     Warn.QUOTE_NOT_FOUND,
-                    f"the quotation {squash(ref.quote)!r} is not in {ref.key} ¶ {span}. "
-                    "Copy the words exactly from that paragraph, or cite the right one.",
+                    f"the quotation {squash(ref.quote)!r} is not in {ref.key} ¶ {span}. {hint}",
                     location,
                 )
     known = ", ".join(sorted(domain.themes)) or "none"
@@ -210,6 +217,7 @@ def on_env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     domain = get_domain(env)
     check(domain)
     check_bibliography(domain)
+    check_lock(app, domain)
     return changed_pages(domain)
 
 

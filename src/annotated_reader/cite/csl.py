@@ -74,8 +74,27 @@ def _nested_quotes(text: str) -> str:
     return re.sub(r"“([^“”]*)“([^“”]*)””", r"“\1‘\2’”", text)
 
 
+# citeproc-py's HTML formatter escapes the style's own text but not the data
+# it formats, so a title with "<" would become markup. The data goes in with
+# HTML's special characters shielded as private-use characters, which no
+# style rule touches, and they come out as entities: the result is HTML in
+# which only citeproc's own tags (<i>, <b>...) are markup.
+_SHIELD = str.maketrans({"&": "\ue000", "<": "\ue001", ">": "\ue002"})
+_ENTITIES = str.maketrans({"\ue000": "&amp;", "\ue001": "&lt;", "\ue002": "&gt;"})
+
+
+def _shielded(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.translate(_SHIELD)
+    if isinstance(value, list):
+        return [_shielded(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _shielded(v) for k, v in value.items()}
+    return value
+
+
 def _finish(text: str) -> str:
-    return _punctuation_in_quote(_nested_quotes(str(text)))
+    return _punctuation_in_quote(_nested_quotes(str(text))).translate(_ENTITIES)
 
 
 # -- Bibliography entry -> CSL-JSON --------------------------------------------
@@ -121,20 +140,22 @@ def _style(name: str) -> CitationStylesStyle:
         return CitationStylesStyle(get_style_filepath(name), validate=False)
 
 
+def _bibliography(work: Work, style: str) -> CitationStylesBibliography:
+    item = _shielded(csl_item(work))
+    item["id"] = work.key
+    return CitationStylesBibliography(_style(style), CiteProcJSON([item]), formatter.html)
+
+
 def reference(work: Work, style: str) -> str:
-    """The reference-list entry, as HTML (italics as ``<i>``)."""
-    bibliography = CitationStylesBibliography(
-        _style(style), CiteProcJSON([csl_item(work)]), formatter.html
-    )
+    """The reference-list entry, as safe HTML (italics as ``<i>``, data escaped)."""
+    bibliography = _bibliography(work, style)
     bibliography.register(Citation([CitationItem(work.key)]))
     return _finish(bibliography.bibliography()[0])
 
 
 def in_text(work: Work, style: str, paragraph: int | str | None = None) -> str:
-    """The parenthetical citation, with a paragraph locator if given."""
-    bibliography = CitationStylesBibliography(
-        _style(style), CiteProcJSON([csl_item(work)]), formatter.html
-    )
+    """The parenthetical citation, with a paragraph locator if given (safe HTML)."""
+    bibliography = _bibliography(work, style)
     locator = Locator("paragraph", str(paragraph)) if paragraph is not None else None
     citation = Citation([CitationItem(work.key, locator=locator)])
     bibliography.register(citation)

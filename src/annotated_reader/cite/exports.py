@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import rispy
-from pybtex.database import BibliographyData, parse_file
+from pybtex.database import BibliographyData
 from sphinx.application import Sphinx
 
 from .csl import csl_item
-from .works import Work, bib_paths, load_works
+from .works import Work, bib_paths, load_works, read_bibliography
 
 EXPORT_DIR = "cite"
 RIS_TYPES = {"webpage": "ELEC", "report": "RPRT", "legislation": "STAT", "treaty": "GEN"}
@@ -56,8 +56,9 @@ def write_exports(app: Sphinx, exception: Exception | None) -> None:
     works = load_works(bib_paths(app.env))
     data = BibliographyData()
     for path in bib_paths(app.env):
-        for key, entry in parse_file(str(path), bib_format="bibtex").entries.items():
-            data.add_entry(key, entry)
+        for key, entry in read_bibliography(path).data.entries.items():
+            if key not in data.entries:
+                data.add_entry(key, entry)
     sets = {key: [key] for key in works} | {"references": list(works)}
     for name, keys in sets.items():
         subset = BibliographyData({key: data.entries[key] for key in keys})

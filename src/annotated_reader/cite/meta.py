@@ -4,6 +4,7 @@ edition it is part of."""
 
 from __future__ import annotations
 
+from ..text import safe_url
 from .csl import csl_item
 from .works import Work
 
@@ -13,6 +14,7 @@ def meta_tags(work: Work, page_url: str, edition: str) -> list[tuple[str, str]]:
     item = csl_item(work)
     date = "/".join(f"{p:02d}" for p in item.get("issued", {}).get("date-parts", [[]])[0])
     authors = [f"{family}, {given}".strip(", ") for given, family in work.authors]
+    url = work.get("url") if safe_url(work.get("url")) else ""  # else a bad_bibliography warning
     tags: list[tuple[str, str]] = [("citation_title", work.title)]
     tags += [("citation_author", name) for name in authors]
     tags += [
@@ -21,7 +23,7 @@ def meta_tags(work: Work, page_url: str, edition: str) -> list[tuple[str, str]]:
         ("citation_journal_title", work.get("container")),
         ("citation_technical_report_institution", work.get("institution")),
         ("citation_technical_report_number", work.get("number")),
-        ("citation_public_url", work.get("url")),
+        ("citation_public_url", url),
         ("citation_language", work.get("language")),
         ("DC.title", work.title),
     ]
@@ -29,7 +31,7 @@ def meta_tags(work: Work, page_url: str, edition: str) -> list[tuple[str, str]]:
     tags += [
         ("DC.date", date.replace("/", "-")),
         ("DC.publisher", work.publisher),
-        ("DC.identifier", work.get("url")),
+        ("DC.identifier", url),
         ("DC.type", "Text"),
         ("DC.language", work.get("language")),
         ("DC.rights", work.get("license")),

@@ -15,10 +15,10 @@ from sphinx.environment import BuildEnvironment
 
 from .. import nodes as ar
 from ..cite.works import bib_paths, load_works
-from ..diagnostics import Warn, warn
+from ..diagnostics import Warn, read_utf8, warn
 from ..domain import get_domain
 from ..model import Note, Paragraph, PassageRef, SourcePage, ThemeLink, ThemePage
-from ..text import first_difference, phrase_pattern, squash
+from ..text import PARTIAL, find_phrase, first_difference, squash
 
 
 def reader_xrefs(doctree: nodes.Node, *types: str) -> list[addnodes.pending_xref]:
@@ -66,6 +66,7 @@ def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
                 ref["quote"],
                 section["ids"][0] if section is not None else "",
                 section[0].astext() if section is not None else "",
+                ref.get("reader_data_file", ""),
             )
         )
     for text in doctree.findall(nodes.Text):
@@ -101,6 +102,19 @@ def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
                 domain.data["terms"][term_id] = (docname, definition)
 
 
+def skip_undecodable(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """A page that is not UTF-8 would stop Sphinx with a traceback: it is
+    reported with the fix and left out of the book (not read, not written)."""
+    for docname in list(docnames):
+        path = Path(env.doc2path(docname))
+        try:
+            path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError:
+            read_utf8(path)  # the warning, at the line of the first bad byte
+            docnames.remove(docname)
+            env.project.docnames.discard(docname)
+
+
 UNPARSED_ROLE = re.compile(r"\{(?:passage|quote|theme)\}`")
 
 
@@ -114,20 +128,37 @@ def text_with_passages(node: nodes.Node) -> str:
     return "".join(text_with_passages(child) for child in node.children)
 
 
-def _text_blocks(doctree: nodes.document) -> list[nodes.Element]:
-    """The author's text in order: paragraphs directly in a section, and the
-    titles of sections below the page title."""
+# What MyST may put in a source body besides the author's text that is not
+# shown as text: label targets, comments, index entries, substitutions.
+_INVISIBLE = (nodes.Invisible, nodes.system_message, nodes.docinfo, nodes.meta)
+
+
+def _is_editorial(node: nodes.Node) -> bool:
+    """Our own blocks on a source page, never compared with the raw text."""
+    return isinstance(node, ar.annotation | ar.source_info) or (
+        isinstance(node, nodes.Element) and bool(node.get("reader_editorial"))
+    )
+
+
+def body_blocks(doctree: nodes.document) -> list[nodes.Element]:
+    """Every block of a source body in order: paragraphs, the headings of
+    sections below the page title, and anything else MyST made (lists,
+    quotes, tables, code...), which the raw-text check refuses."""
+    page_title = next(
+        (s[0] for s in doctree.children if isinstance(s, nodes.section) and s.children), None
+    )
     blocks: list[nodes.Element] = []
-    for node in doctree.findall(lambda n: isinstance(n, nodes.paragraph | nodes.title)):
-        parent = node.parent
-        if (
-            isinstance(node, nodes.paragraph) and isinstance(parent, nodes.section | nodes.document)
-        ) or (
-            isinstance(node, nodes.title)
-            and isinstance(parent, nodes.section)
-            and isinstance(parent.parent, nodes.section)
-        ):
-            blocks.append(node)
+
+    def walk(container: nodes.Element) -> None:
+        for child in container.children:
+            if isinstance(child, nodes.section):
+                walk(child)
+            elif child is page_title or isinstance(child, _INVISIBLE) or _is_editorial(child):
+                continue
+            elif isinstance(child, nodes.Element):
+                blocks.append(child)
+
+    walk(doctree)
     return blocks
 
 
@@ -147,7 +178,7 @@ def collect_source(app: Sphinx, doctree: nodes.document, key: str, raw: Any) -> 
         key, docname, title.astext() if title else key, (title.line or 1) if title else 1
     )
 
-    blocks = _text_blocks(doctree)
+    blocks = body_blocks(doctree)
     number = 0
     for block in blocks:
         if isinstance(block, nodes.paragraph):
@@ -159,6 +190,13 @@ def collect_source(app: Sphinx, doctree: nodes.document, key: str, raw: Any) -> 
             page.paragraphs.append(Paragraph(number, squash(block.astext()), block.line or 0))
     if raw:
         check_raw(env, docname, str(raw), blocks)
+    else:
+        warn(
+            Warn.RAW_MISSING,
+            f"source page without `raw:` in its front matter, so its text cannot be checked; "
+            f"add `raw: raw/{key}.txt` (the article body, verbatim)",
+            (docname, 1),
+        )
 
     attach_notes(doctree, page, get_domain(env).notes)
     get_domain(env).pages[docname] = page
@@ -168,14 +206,46 @@ def collect_source(app: Sphinx, doctree: nodes.document, key: str, raw: Any) -> 
         first.parent.insert(first.parent.index(first), legend)
 
 
+def _describe(block: nodes.Element) -> str:
+    names = {
+        "bullet_list": "a bulleted list",
+        "enumerated_list": "a numbered list",
+        "block_quote": "a block quote",
+        "table": "a table",
+        "literal_block": "a code block",
+        "transition": "a horizontal rule",
+        "definition_list": "a definition list",
+        "field_list": "a field list",
+        "figure": "a figure",
+        "image": "an image",
+        "math_block": "a math block",
+        "footnote": "a footnote",
+        "rubric": "a rubric",
+    }
+    return names.get(block.tagname, f"a {block.tagname.replace('_', ' ')} block")
+
+
 def check_raw(env: BuildEnvironment, docname: str, raw: str, blocks: list[nodes.Element]) -> None:
-    """The page's text must equal the raw file, block by block."""
+    """The page's text must equal the raw file, block by block: paragraphs and
+    headings in order, and nothing else."""
     path = Path(env.doc2path(docname)).parent / raw
     env.note_dependency(str(path))
     if not path.is_file():
         warn(Warn.RAW_MISSING, f"raw text {raw!r} not found (looked for {path})", (docname, 1))
         return
-    expected = [b for b in path.read_text(encoding="utf-8").split("\n\n") if b.strip()]
+    for block in blocks:
+        if not isinstance(block, nodes.paragraph | nodes.title):
+            warn(
+                Warn.RAW_MISMATCH,
+                f"{_describe(block)} in the source text: a source body holds only the "
+                f"author's paragraphs and `##` headings, each equal to a block of {raw}. "
+                "Write each item as a paragraph (escape a leading marker: `\\-`, `1\\.`, "
+                "`\\>`), or move it into an {editorial} block",
+                block,
+            )
+    blocks = [b for b in blocks if isinstance(b, nodes.paragraph | nodes.title)]
+    text = read_utf8(path)
+    expected = [b for b in text.replace("\r\n", "\n").split("\n\n") if b.strip()]
     number = 0
     for index, block in enumerate(blocks):
         is_heading = isinstance(block, nodes.title)
@@ -184,7 +254,8 @@ def check_raw(env: BuildEnvironment, docname: str, raw: str, blocks: list[nodes.
         if index >= len(expected):
             warn(
                 Warn.RAW_MISMATCH,
-                f"{what} is not in {raw}, which ends after {len(expected)} blocks; "
+                f"{what} is not in {raw}, which has {len(expected)} block"
+                f"{'s' * (len(expected) != 1)}; "
                 "remove it or move it into an {editorial} block",
                 block,
             )
@@ -260,21 +331,23 @@ def _paragraph_before(note: ar.annotation) -> ar.numbered_paragraph | None:
 
 def mark_anchor(paragraph: nodes.paragraph, note: ar.annotation) -> None:
     """Wrap the one occurrence of the note's anchor in an ``anchor_highlight``."""
-    pattern = phrase_pattern(note["anchor"])
-    occurrences = len(pattern.findall(paragraph.astext()))
+    anchor = note["anchor"]
+    occurrences = len(find_phrase(anchor, paragraph.astext()))
     number = paragraph.parent["number"]
     if occurrences == 0:
-        warn(
-            Warn.ANCHOR_MISSING,
-            f"anchor {note['anchor']!r} is not in ¶ {number}; copy the exact words "
-            "of the paragraph above the note",
-            note,
+        partial = find_phrase(PARTIAL + anchor.removeprefix(PARTIAL), paragraph.astext())
+        hint = (
+            f"; it occurs only inside a word: quote whole words, or write `{PARTIAL}` "
+            "before the anchor to match part of a word on purpose"
+            if partial
+            else "; copy the exact words of the paragraph above the note"
         )
+        warn(Warn.ANCHOR_MISSING, f"anchor {anchor!r} is not in ¶ {number}{hint}", note)
         return
     if occurrences > 1:
         warn(
             Warn.ANCHOR_AMBIGUOUS,
-            f"anchor {note['anchor']!r} occurs {occurrences} times in ¶ {number}; "
+            f"anchor {anchor!r} occurs {occurrences} times in ¶ {number}; "
             "quote more words so that it occurs once",
             note,
         )
@@ -282,13 +355,10 @@ def mark_anchor(paragraph: nodes.paragraph, note: ar.annotation) -> None:
     for text in list(paragraph.findall(nodes.Text)):
         if isinstance(text.parent, ar.anchor_highlight):
             continue
-        match = pattern.search(str(text))
-        if match:
-            before, phrase, after = (
-                str(text)[: match.start()],
-                match.group(),
-                str(text)[match.end() :],
-            )
+        spans = find_phrase(anchor, str(text))
+        if spans:
+            (start, end), value = spans[0], str(text)
+            before, phrase, after = value[:start], value[start:end], value[end:]
             mark = ar.anchor_highlight(
                 phrase,
                 phrase,
@@ -305,7 +375,7 @@ def mark_anchor(paragraph: nodes.paragraph, note: ar.annotation) -> None:
             return
     warn(
         Warn.ANCHOR_OVERLAP,
-        f"anchor {note['anchor']!r} overlaps the anchor of another note in ¶ {number}; "
-        "anchor one of the notes on other words",
+        f"anchor {anchor!r} overlaps the anchor of another note in ¶ {number}, or spans "
+        "text with different markup; anchor one of the notes on other words",
         note,
     )

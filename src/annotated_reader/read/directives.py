@@ -32,7 +32,7 @@ class Editorial(SphinxDirective):
     has_content = True
 
     def run(self) -> list[nodes.Node]:
-        box = nodes.admonition(classes=["ar-editorial"])
+        box = nodes.admonition(classes=["ar-editorial"], reader_editorial=True)
         self.set_source_info(box)
         title_text = self.arguments[0]
         textnodes, messages = self.parse_inline(title_text, lineno=self.lineno)
@@ -87,6 +87,15 @@ class Concordance(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         node = ar.concordance(docname=self.env.docname)
+        self.set_source_info(node)
+        return [node]
+
+
+class BibliographyDownloads(SphinxDirective):
+    """``{bibliography-downloads}``: the whole bibliography for reference managers."""
+
+    def run(self) -> list[nodes.Node]:
+        node = ar.bibliography_downloads(docname=self.env.docname)
         self.set_source_info(node)
         return [node]
 

@@ -34,67 +34,108 @@ class Pack:
         return f"packs/{self.slug}"
 
 
-def packs_of(srcdir: str | Path, config: Any) -> dict[str, Pack]:
-    """The packs of ``packs.toml`` (a path relative to the source directory)."""
+@dataclass(frozen=True)
+class PacksFile:
+    """The packs of a packs file, and what is wrong with it."""
+
+    path: Path
+    packs: dict[str, Pack]
+    problems: tuple[tuple[Warn, str, int], ...]  # (subtype, message, line)
+
+
+def packs_file(srcdir: str | Path, config: Any) -> PacksFile:
     path = Path(srcdir, config.reader_packs)
     return _load_packs(str(path), path.stat().st_mtime if path.is_file() else 0.0)
 
 
+def packs_of(srcdir: str | Path, config: Any) -> dict[str, Pack]:
+    """The packs of ``packs.toml`` (a path relative to the source directory)."""
+    return packs_file(srcdir, config).packs
+
+
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
 @lru_cache(maxsize=4)
-def _load_packs(name: str, mtime: float) -> dict[str, Pack]:
-    """Read and check ``packs.toml`` once per change; problems are ``bad_pack`` warnings."""
+def _load_packs(name: str, mtime: float) -> PacksFile:
+    """Read and check ``packs.toml`` once per change; ``check_packs`` reports
+    the problems on every build."""
     path = Path(name)
     if not path.is_file():
-        return {}
-    location = f"{path}:1"  # a string with a colon is printed as it is
-    text = path.read_text(encoding="utf-8")
-    lines = text.splitlines()
+        return PacksFile(path, {}, ())
+    problems: list[tuple[Warn, str, int]] = []
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        problems.append((Warn.NOT_UTF8, f"{path.name} is not UTF-8: save it as UTF-8", line))
+        text = raw.decode("utf-8-sig", errors="replace")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        warn(Warn.BAD_PACK, f"{path.name} is not valid TOML: {error}", location)
-        return {}
+        found = re.search(r"at line (\d+)", str(error))
+        line = int(found.group(1)) if found else 1
+        problems.append((Warn.BAD_PACK, f"{path.name} is not valid TOML: {error}", line))
+        return PacksFile(path, {}, tuple(problems))
+    lines = text.splitlines()
+
+    def line_of(slug: str) -> int:
+        return next((i + 1 for i, s in enumerate(lines) if slug in s and "[" in s), 1)
+
+    specs = data.get("packs", {})
+    if not isinstance(specs, dict):
+        problems.append((Warn.BAD_PACK, "write each pack as a [packs.<slug>] table", 1))
+        specs = {}
     packs = {}
-    for slug, spec in data.get("packs", {}).items():
-        if not isinstance(spec, dict) or not isinstance(spec.get("title"), str):
-            warn(Warn.BAD_PACK, f'pack {slug!r} needs a title = "..."', location)
-            continue
-        contents = spec.get("contents")
-        if (
-            not isinstance(contents, list)
-            or not all(isinstance(c, str) for c in contents)
-            or not contents
-        ):
-            warn(
-                Warn.BAD_PACK,
-                f'pack {slug!r} needs contents = ["themes/...", "sources/..."]',
-                location,
+    for slug, spec in specs.items():
+        problem = ""
+        if not _SLUG.match(slug):
+            problem = (
+                f"pack name {slug!r} is also its file name: use lower-case letters, digits "
+                "and hyphens, e.g. [packs.trade-and-alliance]"
             )
+        elif not isinstance(spec, dict) or not isinstance(spec.get("title"), str):
+            problem = f'pack {slug!r} needs a title = "..."'
+        elif not isinstance(spec.get("subtitle", ""), str):
+            problem = f'pack {slug!r}: write subtitle = "..." in quotes'
+        elif not (
+            isinstance(spec.get("contents"), list)
+            and spec["contents"]
+            and all(isinstance(c, str) for c in spec["contents"])
+        ):
+            problem = f'pack {slug!r} needs contents = ["themes/...", "sources/..."]'
+        if problem:
+            problems.append((Warn.BAD_PACK, problem, line_of(slug)))
             continue
         complete = spec.get("complete", False)
         if not isinstance(complete, bool):
-            warn(Warn.BAD_PACK, f"pack {slug!r}: write complete = true or false", location)
+            problems.append(
+                (Warn.BAD_PACK, f"pack {slug!r}: write complete = true or false", line_of(slug))
+            )
             complete = False
-        header = re.compile(rf"^\s*\[\s*packs\s*\.\s*[\"']?{re.escape(slug)}[\"']?\s*\]")
-        line = next((i for i, t in enumerate(lines, start=1) if header.match(t)), 1)
         packs[slug] = Pack(
             slug,
             spec["title"],
-            str(spec.get("subtitle", "")),
-            tuple(contents),
+            spec.get("subtitle", ""),
+            tuple(spec["contents"]),
             complete,
-            line,
+            line_of(slug),
         )
-    return packs
+    return PacksFile(path, packs, tuple(problems))
 
 
 def check_packs(app: Sphinx, env: Any, docnames: list[str]) -> None:
-    """Every page a pack names, and its start page, must exist; a complete
-    pack must name every source and chapter."""
+    """On every build: the packs file's problems, every page a pack names (and
+    its start page) must exist, and a complete pack must name every source and
+    chapter."""
     from .census import take_census  # census counts packs: import here, not at the top
 
     census = take_census(app.env)
-    for slug, pack in packs_of(app.srcdir, app.config).items():
+    loaded = packs_file(app.srcdir, app.config)
+    for subtype, message, line in loaded.problems:
+        warn(subtype, message, f"{loaded.path}:{line}")
+    for slug, pack in loaded.packs.items():
         lacking = [d for d in (*census.chapters, *census.sources) if d not in pack.contents]
         if pack.complete and lacking:
             quoted = ", ".join(f'"{d}"' for d in lacking)
@@ -102,7 +143,7 @@ def check_packs(app: Sphinx, env: Any, docnames: list[str]) -> None:
                 Warn.BAD_PACK,
                 f"pack {slug!r} is complete = true but lacks {quoted}; add "
                 f"{'it' if len(lacking) == 1 else 'them'} to its contents",
-                f"{Path(app.srcdir, app.config.reader_packs)}:{pack.line}",
+                f"{loaded.path}:{pack.line}",
             )
         for docname in (pack.start, *pack.contents, *app.config.reader_back_matter):
             if docname not in app.env.found_docs:
@@ -110,7 +151,7 @@ def check_packs(app: Sphinx, env: Any, docnames: list[str]) -> None:
                     Warn.BAD_PACK,
                     f"pack {slug!r} in {app.config.reader_packs} names {docname!r}, "
                     "which is not a page of the book; fix the name or create the page",
-                    f"{Path(app.srcdir, app.config.reader_packs)}:1",
+                    f"{loaded.path}:{pack.line}",
                 )
 
 
@@ -119,6 +160,7 @@ class BriefingPack(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         slug = Path(self.env.docname).name
+        # The start page shows what the packs file says: reread it when that changes.
         self.env.note_dependency(str(Path(self.env.srcdir, self.config.reader_packs)))
         pack = packs_of(self.env.srcdir, self.config).get(slug)
         if pack is None:

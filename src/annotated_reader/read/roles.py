@@ -11,7 +11,7 @@ from sphinx import addnodes
 from sphinx.util.docutils import SphinxRole
 
 from ..diagnostics import Warn, warn
-from ..text import parse_target
+from ..text import PARTIAL, parse_target
 
 
 def passage_xref(target: str, key: str, start: int, end: int) -> addnodes.pending_xref:
@@ -59,8 +59,9 @@ class PassageRole(SphinxRole):
         xref["quote"] = quote.strip()
         # The reference stays a top-level node: intersphinx marks only those as
         # external when the role is used as {external+name:reader:quote}.
-        words = nodes.inline(self.rawtext, f"“{quote.strip()}”", classes=["ar-quote"])
-        return [words, nodes.Text(" ("), xref, nodes.Text(")")], []
+        words = f"“{quote.strip().removeprefix(PARTIAL).strip()}”"
+        quoted = nodes.inline(self.rawtext, words, classes=["ar-quote"])
+        return [quoted, nodes.Text(" ("), xref, nodes.Text(")")], []
 
 
 class ThemeRole(SphinxRole):

@@ -21,6 +21,7 @@ from ..diagnostics import Warn, warn
 from ..domain import ReaderDomain, get_domain, in_output, passage_label
 from ..model import Backlink
 from ..resolve import backlinks, concordance_counts, passage_error
+from ..text import safe_url
 
 
 class ReaderTransform(SphinxPostTransform):
@@ -97,9 +98,10 @@ class ResolveReaderNodes(ReaderTransform):
             fields += _field("Genre", work.get("genre"))
         fields += _field("Licence", work.get("license") or "Not stated")
         url = work.get("url")
-        fields += _field(
-            "Original", nodes.reference("", url, refuri=url) if url else "Address not known"
-        )
+        original: nodes.Node | str = url or "Address not known"
+        if url and safe_url(url):  # an unsafe address is a bad_bibliography warning
+            original = nodes.reference("", url, refuri=url)
+        fields += _field("Original", original)
         notes = sum(1 for n in self.domain.notes if n.docname == page.docname)
         count = len(page.paragraphs)
         fields += _field(

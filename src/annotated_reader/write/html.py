@@ -7,6 +7,7 @@ Data is escaped here, once, for the context it enters."""
 
 from __future__ import annotations
 
+import json
 import re
 from html import escape
 from pathlib import Path
@@ -116,6 +117,18 @@ def visit_note_legend(self: Any, node: ar.note_legend) -> None:
     raise nodes.SkipNode
 
 
+def visit_bibliography_downloads(self: Any, node: ar.bibliography_downloads) -> None:
+    base = "../" * node["docname"].count("/") + f"{EXPORT_DIR}/references"
+    self.body.append(
+        '<p class="ar-cite-downloads">Download the whole bibliography for a reference manager: '
+        f'<a href="{base}.bib" download>BibTeX</a> · '
+        f'<a href="{base}.ris" download>RIS</a> (Zotero, EndNote, Mendeley) · '
+        f'<a href="{base}.json" download>CSL-JSON</a>. '
+        "Each source page offers its own entry in the same three formats.</p>\n"
+    )
+    raise nodes.SkipNode
+
+
 # -- post-transforms -----------------------------------------------------------------
 
 
@@ -169,6 +182,7 @@ def compact_backlinks(box: nodes.Element) -> list[nodes.Node]:
         box,
         nodes.raw("", "</details>", format="html"),
     ]
+
 
 def number_after_punctuation(mark: ar.anchor_highlight) -> None:
     """A note number follows the punctuation that closes its phrase
@@ -294,11 +308,43 @@ def remove_theme_templates(app: Sphinx, exception: Exception | None) -> None:
                 (static / template.name).unlink(missing_ok=True)
 
 
+# -- Content-Security-Policy "script-src 'self'" ---------------------------------------
+
+# What themes write as inline scripts: one page option each (pydata's page
+# name and search setting). Anything else stays inline, and the browser test
+# that serves the site under the policy fails on it.
+_INLINE_OPTION = re.compile(
+    r"^\s*DOCUMENTATION_OPTIONS\.(\w+) = (?:'([^'\\]*)'|(true|false|-?\d+));\s*$"
+)
+
+
+def scripts_as_files(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """Move the theme's inline page options into data attributes of one script
+    file; tell the templates (``templates/``) whether the pydata theme's inline
+    scripts are to be replaced too."""
+    theme = getattr(app.builder, "theme", None)
+    dirs = theme.get_theme_dirs() if theme else []
+    context["reader_pydata_theme"] = any(Path(d).name == "pydata_sphinx_theme" for d in dirs)
+    scripts = context.get("script_files", [])
+    options: dict[str, Any] = {}
+    for script in list(scripts):
+        match = _INLINE_OPTION.match(getattr(script, "attributes", {}).get("body") or "")
+        if match and not getattr(script, "filename", None):
+            name, text, literal = match.groups()
+            options[f"data-{name}"] = json.dumps(text) if literal is None else literal
+            scripts.remove(script)
+    if options:
+        app.add_js_file("annotated-reader-options.js", **options)
+
+
 def setup_html(app: Sphinx) -> None:
     for transform in (HtmlNoteLayout, Previews, CiteBox):
         app.add_post_transform(transform)
     app.add_node(nodes.citation, override=True, html=(visit_citation, None))
     app.connect("html-page-context", on_html_page_context)
     app.connect("build-finished", remove_theme_templates)
+    app.connect("html-page-context", scripts_as_files, priority=900)  # after the theme's
     app.add_css_file("annotated-reader.css")
     app.add_js_file("annotated-reader.js", defer="defer")  # it reads the page it is on

@@ -12,6 +12,7 @@ from typing import Any
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
+from sphinx.util import texescape
 from sphinx.util.texescape import escape as tex_escape
 
 from .. import nodes as ar
@@ -33,7 +34,7 @@ def depart_numbered_paragraph(self: Any, node: ar.numbered_paragraph) -> None:
 
 
 def visit_annotation(self: Any, node: ar.annotation) -> None:
-    label = tex_escape(note_kinds(self.config)[node["kind"]])
+    label = tex_escape(note_kinds(self.config)[node["kind"]], self.config.latex_engine)
     self.body.append(f"\\arnote{{{node['kind']}}}{{{label}}}{{{node['number']}}}{{")
 
 
@@ -47,6 +48,11 @@ def visit_anchor_highlight(self: Any, node: ar.anchor_highlight) -> None:
 
 def depart_anchor_highlight(self: Any, node: ar.anchor_highlight) -> None:
     self.body.append(f"}}\\arhlnum{{{node['kind']}}}{{{node['number']}}}")
+
+
+def visit_bibliography_downloads(self: Any, node: ar.bibliography_downloads) -> None:
+    # The files are downloads of the site; a PDF has nothing to link.
+    raise nodes.SkipNode
 
 
 def visit_note_legend(self: Any, node: ar.note_legend) -> None:
@@ -136,16 +142,25 @@ class LatexReferenceList(ReaderTransform):
 def configure_latex(app: Sphinx, config: Config) -> None:
     """One LaTeX document per pack (the packs file is the single definition),
     the package of macros, colours for kinds of note the edition adds."""
+    texescape.init()  # the LaTeX builder does it later; tex_escape is a no-op until then
     packs = packs_of(app.srcdir, config)
     if packs:
+        # Sphinx writes these as LaTeX: data from the packs file is escaped here.
         config.latex_documents = [
-            (pack.start, f"{slug}.tex", pack.title, pack.subtitle or config.author, "manual", True)
+            (
+                pack.start,
+                f"{slug}.tex",
+                tex_escape(pack.title, config.latex_engine),
+                tex_escape(pack.subtitle or config.author, config.latex_engine),
+                "manual",
+                True,
+            )
             for slug, pack in packs.items()
         ]
     config.latex_additional_files.append(str(PACKAGE / "latex" / "annotatedreader.sty"))
     extra = [kind for kind in note_kinds(config) if kind not in DEFAULT_KINDS]
     preamble = "".join(f"\\colorlet{{ar-{kind}}}{{ar-muted}}\n" for kind in extra)
-    preamble += f"\\renewcommand{{\\arreadername}}{{{tex_escape(config.reader_title)}}}\n"
+    preamble += f"\\renewcommand{{\\arreadername}}{{{tex_escape(config.reader_title, config.latex_engine)}}}\n"
     config.latex_elements["preamble"] = preamble + config.latex_elements.get("preamble", "")
 
 

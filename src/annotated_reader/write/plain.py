@@ -21,4 +21,5 @@ VISITORS = {
     "annotation": (_keep, _keep),
     "anchor_highlight": (_keep, _keep),
     "note_legend": (_skip, None),
+    "bibliography_downloads": (_skip, None),
 }
