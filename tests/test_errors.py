@@ -493,7 +493,7 @@ CATALOGUE: list[Mistake] = [
                 "paragraph_unlocked",
                 "sources/roe2019.md",
                 "Ports need ships",
-                "¶ 2 is new and not pinned yet. Run `python -m annotated_reader.lock`",
+                "¶ 2 is new and not pinned yet. Run `annotated-reader lock`",
             )
         ],
     ),

@@ -24,7 +24,7 @@ STATUSES = {"source", "cited", "inferred"}
 UNTRACED = ["general knowledge", "generally dated", "generally given", "generally described"]
 
 ENTRY = re.compile(
-    r'^- (?P<kind>figure|date): (?P<value>.+?) \| where: (?P<where>.+?) \| says: "(?P<says>.+)"'
+    r'^- (?P<kind>figure|date|fact): (?P<value>.+?) \| where: (?P<where>.+?) \| says: "(?P<says>.+)"'
     r"(?: \((?P<comment>[^()]*)\))?$"
 )
 DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -40,6 +40,7 @@ class Work:
     read: str = ""
     figures: list[str] = field(default_factory=list)
     dates: list[str] = field(default_factory=list)
+    facts: list[str] = field(default_factory=list)  # what else a note or glossary entry takes
 
 
 def parse_evidence(text: str) -> dict[str, Work]:
@@ -64,6 +65,8 @@ def parse_evidence(text: str) -> dict[str, Work]:
             value = squash(match["value"])
             if match["kind"] == "figure":
                 current.figures.append(value)
+            elif match["kind"] == "fact":
+                current.facts.append(value)
             else:
                 assert DATE.match(value), f"evidence.md:{number}: {value!r} is not a date"
                 current.dates.append(value)

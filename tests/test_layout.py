@@ -24,7 +24,12 @@ def module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-MODULES = {module_name(path): path for path in sorted(PACKAGE.rglob("*.py"))}
+MODULES = {
+    module_name(path): path
+    for path in sorted(PACKAGE.rglob("*.py"))
+    # The new reader's files (conf.py with @TITLE@ slots) are templates, not modules.
+    if not path.is_relative_to(PACKAGE / "scaffold" / "template")
+}
 
 
 def is_type_checking(node: ast.If) -> bool:

@@ -76,12 +76,20 @@ def cmd_add_source(args: argparse.Namespace) -> int:
         'Write notes after the paragraphs they annotate (AUTHORING.md, "A source page").',
         "Add the page to any pack in packs.toml that should contain it (a pack with "
         "complete = true must).",
+        "If the edition pins its paragraphs (sources/paragraphs.lock), run "
+        "`annotated-reader lock` to pin the new text's.",
         f"make html, then open _build/html/sources/{key}.html.",
     ]
     print("Next:")
     for number, step in enumerate(steps, start=1):
         print(f"  {number}. {step}")
     return 0
+
+
+def cmd_lock(args: argparse.Namespace) -> int:
+    from .lock import main as lock
+
+    return lock([args.srcdir])
 
 
 def cmd_new(args: argparse.Namespace) -> int:
@@ -127,6 +135,13 @@ def parser() -> argparse.ArgumentParser:
         add.add_argument(f"--{name}", help=f"the {name} (overrides what was extracted)")
     add.add_argument("--root", default=".", help="the reader's directory (default: here)")
     add.set_defaults(run=cmd_add_source)
+
+    lock = commands.add_parser(
+        "lock",
+        help="pin the paragraphs of every source (publish a new edition deliberately)",
+    )
+    lock.add_argument("srcdir", nargs="?", default=".", help="the book (where conf.py is)")
+    lock.set_defaults(run=cmd_lock)
 
     build = commands.add_parser(
         "build",

@@ -87,7 +87,7 @@ OPTIONS: tuple[Option, ...] = (
         "sources/paragraphs.lock",
         (str,),
         "The lock file that pins each source's published paragraphs, relative to the source "
-        "directory; `python -m annotated_reader.lock` writes it.",
+        "directory; `annotated-reader lock` writes it.",
     ),
     Option(
         "reader_back_matter",

@@ -1,4 +1,4 @@
-"""``python -m annotated_reader.lock [SRCDIR]``: publish a new edition of the
+"""``annotated-reader lock [SRCDIR]``: publish a new edition of the
 paragraphs deliberately. It reads the book as a build does, reports what
 changed since the last lock and every passage reference whose target text
 changed, and writes the lock file (see ``pinning``)."""

@@ -27,7 +27,7 @@ from .diagnostics import Warn, read_utf8, warn
 from .domain import ReaderDomain
 from .model import PassageRef, SourcePage
 
-COMMAND = "python -m annotated_reader.lock"
+COMMAND = "annotated-reader lock"
 HEADER = f"""\
 # The published paragraphs of each source: number = "hash first words".
 # A strict build fails if a pinned paragraph changes, disappears or moves.

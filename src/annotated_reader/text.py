@@ -22,7 +22,7 @@ def phrase_pattern(phrase: str) -> re.Pattern[str]:
 
 
 # An anchor or quotation that starts with this mark may begin or end inside a
-# word ("~apan's unfair car trade practic"): a partial match, written on purpose.
+# word ("~arbour of Portsmout"): a partial match, written on purpose.
 PARTIAL = "~"
 
 # Scripts written without spaces between words: any two characters may be a
