@@ -21,6 +21,7 @@ from sphinx.util.typing import ExtensionMetadata
 from . import config, nodes
 from .cite.exports import write_exports
 from .cite.style import register as register_bibliography_styles
+from .cite.style import use_citation_style
 from .domain import ReaderDomain
 from .read.collect import on_doctree_read
 from .read.directives import Annotation, CitationGuide, Concordance, Editorial, SourceInfo
@@ -29,6 +30,7 @@ from .read.roles import PassageRole, ThemeRole
 from .read.timeline import Timeline
 from .resolve import on_env_updated, on_warn_missing_reference
 from .write import html, latex, plain
+from .write.citations import InTextCitations
 from .write.content import Backlinks, ResolveReaderNodes
 
 try:
@@ -67,6 +69,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("myst_parser")
     app.setup_extension("sphinxcontrib.bibtex")
     config.register(app)
+    app.connect("config-inited", use_citation_style, priority=200)  # after validation
     setup_nodes(app)
     app.add_domain(ReaderDomain)
     roles: dict[str, SphinxRole] = {
@@ -90,6 +93,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("doctree-read", on_doctree_read, priority=600)
     app.connect("env-updated", on_env_updated)
     app.connect("warn-missing-reference", on_warn_missing_reference)
+    app.add_post_transform(InTextCitations)
     app.add_post_transform(ResolveReaderNodes)
     app.add_post_transform(Backlinks)
     html.setup_html(app)
@@ -98,7 +102,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("build-finished", write_exports)
     return {
         "version": __version__,
-        "env_version": 5,
+        "env_version": 6,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

@@ -11,6 +11,8 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.errors import ConfigError
 
+from .cite.csl import STYLES
+
 # The kinds of note and their labels, unless an edition names its own.
 DEFAULT_KINDS: dict[str, str] = {
     "gloss": "Gloss",
@@ -43,7 +45,8 @@ OPTIONS: tuple[Option, ...] = (
         "reader_editors",
         None,
         (list,),
-        "The editors' names, a list of strings (default: `[author]`).",
+        "The editors' names, a list of strings; write a person as `Family, Given` so that "
+        "citations can abbreviate the name (default: `[author]`).",
     ),
     Option(
         "reader_base_url",
@@ -51,6 +54,13 @@ OPTIONS: tuple[Option, ...] = (
         (str,),
         "Where the edition is published, e.g. `https://example.edu/reader/`; sets "
         "`html_baseurl` when that is empty, so every page names its canonical address.",
+    ),
+    Option(
+        "reader_citation_style",
+        "apa",
+        (str,),
+        "The style of in-text citations and of the bibliography: `apa` (APA 7), "
+        "`chicago-author-date` or `modern-language-association` (MLA 9).",
     ),
     Option(
         "reader_method_chapter",
@@ -114,6 +124,11 @@ def validate(app: Sphinx, config: Config) -> None:
             _fail(
                 "reader_note_kinds", f"needs a label for kind {kind!r}, e.g. {{'gloss': 'Gloss'}}"
             )
+    if config.reader_citation_style not in STYLES:
+        names = ", ".join(repr(name) for name in STYLES)
+        _fail(
+            "reader_citation_style", f"must be one of {names}, not {config.reader_citation_style!r}"
+        )
     if not all(isinstance(page, str) for page in config.reader_back_matter):
         _fail("reader_back_matter", 'must list page names, e.g. ["back/glossary"]')
     base = config.reader_base_url

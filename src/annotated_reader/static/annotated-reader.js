@@ -96,38 +96,71 @@
   });
 
   if (!box) return;
-  const slot = box.dataset.slot;
-  const paragraphUrl = (n) => `${location.href.split("#")[0]}#p${n}`;
+  const { slot, urlSlot } = box.dataset;
+  // The canonical address when the site declares one, else this page's.
+  const pageUrl = () =>
+    document.querySelector('link[rel="canonical"]')?.href || location.href.split("#")[0];
+  const paragraphUrl = (n) => `${pageUrl()}#p${n}`;
 
   const closePanel = () => document.querySelectorAll(".ar-para-cite").forEach((p) => p.remove());
+
+  // A copy of a <template> with the paragraph number and the page's address
+  // filled in; text nodes only, so the citation's markup stays as built.
+  const fill = (template, n) => {
+    const copy = template.content.cloneNode(true);
+    const walker = document.createTreeWalker(copy, NodeFilter.SHOW_TEXT);
+    for (let text = walker.nextNode(); text; text = walker.nextNode()) {
+      text.nodeValue = text.nodeValue.replaceAll(urlSlot, pageUrl()).replaceAll(slot, n);
+    }
+    return copy;
+  };
+  const element = (tag, className, ...children) => {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    node.append(...children);
+    return node;
+  };
+  const copyable = (id, content) => {
+    const button = element("button", "ar-copy", "Copy");
+    button.type = "button";
+    button.dataset.copy = id;
+    const span = element("span", "", content);
+    span.id = id;
+    return [span, " ", button];
+  };
 
   const choose = (n) => {
     closePanel();
     const para = document.getElementById(`p${n}`);
     if (!para) return;
-    const panel = document.createElement("div");
-    panel.className = "ar-para-cite";
+    const panel = element("div", "ar-para-cite", element("p", "ar-para-cite-title", `Cite paragraph ${n}`));
     panel.setAttribute("role", "dialog");
     panel.setAttribute("aria-label", `Cite paragraph ${n}`);
-    const rows = [...box.querySelectorAll(".ar-cite-style")].map((style, i) => {
+    box.querySelectorAll(".ar-cite-style").forEach((style, i) => {
       const label = style.querySelector(".ar-cite-label").textContent;
-      const cite = style.querySelector(".ar-cite-para");
-      const text = cite.dataset.template.replace(slot, n);
-      cite.textContent = `In text, ¶ ${n}: ${text}`;
-      cite.hidden = false;
-      return `<p><span class="ar-cite-label">${label}</span> <span id="para-cite-${i}">${text}</span> ` +
-        `<button type="button" class="ar-copy" data-copy="para-cite-${i}">Copy</button></p>`;
+      const inText = style.querySelector("template.ar-cite-para");
+      const reference = style.querySelector("template.ar-cite-para-ref");
+      panel.append(
+        element("p", "", element("span", "ar-cite-label", label), " ", ...copyable(`para-cite-${i}`, fill(inText, n))),
+        element("p", "ar-para-cite-ref", ...copyable(`para-ref-${i}`, fill(reference, n))),
+      );
+      const shown = style.querySelector(".ar-cite-chosen-para");
+      shown.replaceChildren(`Paragraph ${n} of this edition: `, fill(inText, n), " ", fill(reference, n));
+      shown.hidden = false;
     });
-    panel.innerHTML = `<p class="ar-para-cite-title">Cite paragraph ${n}</p>${rows.join("")}` +
-      `<p><span class="ar-cite-label">Link</span> <span id="para-link">${paragraphUrl(n)}</span> ` +
-      `<button type="button" class="ar-copy" data-copy="para-link">Copy</button></p>` +
-      `<p class="ar-para-cite-more">Full references: <a href="#cite-this">Cite this source</a>.</p>` +
-      `<button type="button" class="ar-para-cite-close" aria-label="Close">×</button>`;
+    panel.append(
+      element("p", "", element("span", "ar-cite-label", "Link"), " ", ...copyable("para-link", paragraphUrl(n))),
+      element("p", "ar-para-cite-more", "Full references: ", Object.assign(element("a", "", "Cite this source"), { href: "#cite-this" }), "."),
+    );
+    const close = element("button", "ar-para-cite-close", "×");
+    close.type = "button";
+    close.setAttribute("aria-label", "Close");
+    panel.append(close);
     para.prepend(panel);
     const chosen = box.querySelector(".ar-cite-chosen");
     chosen.textContent = `Paragraph ${n}: ${paragraphUrl(n)}`;
     chosen.hidden = false;
-    panel.querySelector(".ar-para-cite-close").focus();
+    close.focus();
   };
 
   document.addEventListener("click", (event) => {
