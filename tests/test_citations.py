@@ -237,6 +237,26 @@ def test_chapter_citations_are_citeproc_js_citations(book, oracle):
             assert f"({text})" == expected, (docname, cluster)
 
 
+def test_cite_roles_print_citeproc_js_citations(book, oracle):
+    """{cite:p} prints citeproc-js's citation inside its brackets; {cite:t}
+    the same author and date as "Author (date)" (APA's narrative form)."""
+    style = book.environment().config.reader_citation_style
+    if style != "apa":
+        pytest.skip("the narrative form is checked for APA")
+    checked = 0
+    for docname in [*THEMES.values(), *SOURCES.values()]:
+        page = book.page(docname)
+        for preview in page.select(".ar-preview"):
+            preview.decompose()
+        for link in page.select('a[href*="bibliography.html#cite-"]'):
+            key = re.sub(r"^cite-\d+-", "", link["href"].split("#")[1])
+            body = oracle["cite", key, style][1:-1]
+            text = link.get_text()
+            assert text == body or re.sub(r" \((.*)\)$", r", \1", text) == body, (docname, text)
+            checked += 1
+    assert checked
+
+
 def test_bibliography_entries_are_citeproc_js_references(book, oracle):
     style = book.environment().config.reader_citation_style
     page = book.page("back/bibliography")
