@@ -10,7 +10,8 @@ the in-text citation is the same: "(Lee, 2017, para. 5)".
 
 The tests check every string against citeproc-js (the processor of Zotero and
 Mendeley) with the same CSL files; where citeproc-py 0.11 falls short of it,
-this module fixes citeproc-py (the gaps below), never the output."""
+this module fixes citeproc-py (the gaps below). One fix is to the output, and
+the tests name it: MLA's "circa" after a comma (``_mla_circa``)."""
 
 from __future__ import annotations
 
@@ -74,10 +75,10 @@ def _if_without_disambiguation(
     return _if_render(self, item, context=context, delimiter=delimiter, **kw)
 
 
-# Title case (Chicago 8.159, MLA 1.2): articles, coordinating conjunctions and
-# prepositions stay lower case inside a title. citeproc-py knows only CSL's
-# short list of stop words and capitalises "Between" and "Amid"; citeproc-js
-# lowercases every preposition.
+# Title case (Chicago's headline style, MLA's titles): articles, coordinating
+# conjunctions and prepositions stay lower case inside a title. citeproc-py
+# knows only CSL's short list of stop words and capitalises "Between" and
+# "Amid"; citeproc-js lowercases every preposition.
 STOP_WORDS = frozenset(
     # A list of words reads best as words.
     """a an the and but for nor or so yet as at by down from in into of on onto over
