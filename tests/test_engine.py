@@ -5,8 +5,10 @@ source card and citation box, in HTML and LaTeX."""
 from __future__ import annotations
 
 import re
+import shutil
 
 import pytest
+from sphinx.errors import ConfigError
 
 from conftest import soup
 
@@ -232,3 +234,28 @@ def test_a_pack_bibliography_lists_only_what_the_pack_contains(app):
     assert "Roe, R." not in bibliography
     for target in re.findall(r"\\hyperlink\{(cite\.[^}]+)\}", tex):
         assert rf"\hypertarget{{{target}}}" in tex
+
+
+@pytest.mark.sphinx(
+    "html",
+    testroot="basic",
+    freshenv=True,
+    confoverrides={"reader_citation_style": "modern-language-association"},
+)
+def test_the_edition_style_governs_citations_and_bibliography(app):
+    """An edition in MLA: passages, {cite:p} and the bibliography follow it."""
+    app.build()
+    assert app.warning.getvalue() == ""
+    chapter = soup(app.outdir / "themes/ports.html")
+    assert citations(chapter) == ["Doe, par. 1", "Doe, par. 3", "Doe, pars. 2–3", "Roe, par. 1"]
+    note = soup(app.outdir / "sources/doe2020.html").select_one("aside.ar-kind-claim")
+    assert "(Port Authority)" in note.get_text()
+    entries = [p.get_text() for p in soup(app.outdir / "biblio.html").select(".citation p")]
+    assert "Doe, Jane. “A Short Essay on Harbours.” Harbour Review, circa 2020, " in entries[0]
+
+
+def test_an_unknown_citation_style_is_a_configuration_error(make_app, rootdir, tmp_path):
+    src = tmp_path / "src"
+    shutil.copytree(rootdir / "test-basic", src)
+    with pytest.raises(ConfigError, match="reader_citation_style must be one of 'apa'"):
+        make_app("html", srcdir=src, confoverrides={"reader_citation_style": "harvard"})
