@@ -148,13 +148,25 @@ def _typographic(text: str) -> str:
 
 
 def _punctuation_in_quote(text: str) -> str:
-    # en-US punctuation-in-quote: “Title.” not “Title”.
-    return re.sub(r"(’?”)([.,])", r"\2\1", text)
+    # en-US punctuation-in-quote: “Title.” not “Title”., also at the end of
+    # an italic title: <i>Tokyo’s “Review,”</i> not <i>Tokyo’s “Review”</i>,
+    return re.sub(r"(’?”)((?:</i>)?)([.,])", r"\3\1\2", text)
 
 
 def _nested_quotes(text: str) -> str:
-    # A quoted title that itself contains a quotation takes single quotes inside.
-    return re.sub(r"“([^“”]*)“([^“”]*)””", r"“\1‘\2’”", text)
+    # A quotation inside a quotation takes single quotes: “Japan’s ‘New’
+    # Deal” (citeproc-js's "flip-flop"). Double quotes alternate with depth.
+    out, depth = [], 0
+    for char in text:
+        if char == "“":
+            depth += 1
+            out.append("‘" if depth % 2 == 0 else "“")
+        elif char == "”" and depth:
+            out.append("’" if depth % 2 == 0 else "”")
+            depth -= 1
+        else:
+            out.append(char)
+    return "".join(out)
 
 
 def _mla_circa(text: str) -> str:
@@ -294,9 +306,22 @@ def _style(name: str) -> CitationStylesStyle:
 
 
 def _source(items: Sequence[dict[str, Any]]) -> CiteProcJSON:
+    # Text and names take typographic quotes; an address keeps its own (a
+    # curly apostrophe would break it, as citeproc-js's does).
     typographic = {"title", "container-title", "publisher", "genre", "note"}
+    roles = {"author", "editor"}
+
+    def names(people: list[dict[str, str]]) -> list[dict[str, str]]:
+        return [{k: _typographic(v) for k, v in person.items()} for person in people]
+
     return CiteProcJSON(
-        [{k: _typographic(v) if k in typographic else v for k, v in i.items()} for i in items]
+        [
+            {
+                k: _typographic(v) if k in typographic else names(v) if k in roles else v
+                for k, v in item.items()
+            }
+            for item in items
+        ]
     )
 
 
