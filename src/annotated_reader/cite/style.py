@@ -128,7 +128,6 @@ class ReaderReferenceStyle(AuthorYearReferenceStyle):
     def __post_init__(self) -> None:
         super().__post_init__()
         for style in (ParentheticalStyle(self.csl_style), TextualStyle(self.csl_style)):
-            style.__post_init__()
             self.role_style.update((name, style) for name in style.role_names())
 
 
@@ -145,13 +144,8 @@ def register() -> None:
 
 def use_citation_style(app: Sphinx, config: Config) -> None:
     """Point sphinxcontrib-bibtex at the edition's style, unless the edition
-    chose a style of its own."""
+    chose a style of its own (anything but sphinxcontrib-bibtex's defaults)."""
     chosen = PREFIX + config.reader_citation_style
-    if config.bibtex_default_style in ("alpha", "") or config.bibtex_default_style.startswith(
-        PREFIX
-    ):
-        config.bibtex_default_style = chosen
-    if config.bibtex_reference_style in ("label", "") or config.bibtex_reference_style.startswith(
-        PREFIX
-    ):
-        config.bibtex_reference_style = chosen
+    for name, default in (("bibtex_default_style", "alpha"), ("bibtex_reference_style", "label")):
+        if config[name] in (default, "") or config[name].startswith(PREFIX):
+            config[name] = chosen
