@@ -46,8 +46,7 @@ exclude_patterns = [
 ]
 
 bibtex_bibfiles = ["references.bib"]
-bibtex_reference_style = "reader-author-year"  # (Lee, 2017), round brackets
-bibtex_default_style = "reader-apa"  # APA 7 via citeproc-py (annotated_reader.bibstyle)
+# The bibliography and {cite:p} follow reader_citation_style (below).
 bibtex_cite_id = "cite-{bibliography_count}-{key}"
 
 # -- The edition (the reader_* values are documented in docs/reference.md) -----
@@ -57,6 +56,7 @@ reader_editors = ["The Annotated Reader editors"]
 # Where the edition is published: each page then names its own canonical URL,
 # so that it is never taken for the original article. Set it when deploying.
 reader_base_url = os.environ.get("READER_BASE_URL", "")
+reader_citation_style = "apa"  # in-text citations and the bibliography: APA 7
 reader_method_chapter = "reading-sources"  # about the sources: not in the concordance
 
 # -- HTML ----------------------------------------------------------------------

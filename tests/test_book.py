@@ -54,7 +54,11 @@ def test_the_edition_annotates_every_paragraph_on_average_with_every_kind(book):
 
 def chapter_text_words(page) -> int:
     article = page.select_one("article")
-    for extra in article.select(".ar-preview-src, ul.ar-discussed, table, .rubric, a.headerlink"):
+    # The editors' prose: in-text citations (their length depends on the
+    # citation style) do not count.
+    for extra in article.select(
+        ".ar-preview-src, .ar-citation, ul.ar-discussed, table, .rubric, a.headerlink"
+    ):
         extra.decompose()
     return len(article.get_text(" ", strip=True).split())
 

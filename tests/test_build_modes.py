@@ -63,7 +63,7 @@ def test_editing_a_chapter_updates_backlinks_incrementally(rootdir, tmp_path):
     assert sections == ["Ports and their fate", "Decline", "Ships"]
     rows = soup(second.outdir / "concordance.html").select("table tbody tr")
     assert [td.get_text(" ", strip=True) for td in rows[0].select("td")] == [
-        "Doe (2020)",
+        "Doe (ca. 2020)",
         "2 notes, 2 refs",
     ]
     assert [td.get_text(" ", strip=True) for td in rows[1].select("td")] == [

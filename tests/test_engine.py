@@ -5,8 +5,10 @@ source card and citation box, in HTML and LaTeX."""
 from __future__ import annotations
 
 import re
+import shutil
 
 import pytest
+from sphinx.errors import ConfigError
 
 from conftest import soup
 
@@ -73,22 +75,43 @@ def test_anchor_becomes_a_highlighted_link_to_its_note(built):
     assert page.select_one("#note-2")["data-anchored"] == "false"
 
 
-def test_passage_references_link_label_and_preview(built):
+def citations(page) -> list[str]:
+    """The in-text citations of a page, without the link previews."""
+    for preview in page.select(".ar-preview"):
+        preview.decompose()
+    return [c.get_text() for c in page.select(".ar-citation")]
+
+
+def test_passages_are_cited_in_the_edition_style_each_number_a_link(built):
     page = soup(built.outdir / "themes/ports.html")
     links = page.select("a.ar-passage")
-    hrefs = [a["href"] for a in links]
-    assert "../sources/doe2020.html#p1" in hrefs
-    single = next(a for a in links if a["href"].endswith("#p1"))
-    assert single.select_one(".ar-label").get_text() == "Doe 2020, ¶ 1"
+    single = next(a for a in links if a["href"] == "../sources/doe2020.html#p1")
+    assert single.select_one(".ar-label").get_text() == "1"
+    assert single["title"] == "Doe, ca. 2020, para. 1"
     # The preview follows the link, outside it: it is no part of the link's name.
     assert single.select_one(".ar-preview-src") is None
     assert "busy in 1900" in single.find_next_sibling(class_="ar-preview-src").get_text()
-    ranged = next(a for a in links if "¶¶" in a.get_text())
-    assert ranged.select_one(".ar-label").get_text() == "Doe 2020, ¶¶ 2–3"
+    ranged = next(a for a in links if a["href"] == "../sources/doe2020.html#p2")
+    assert ranged.select_one(".ar-label").get_text() == "2–3"
+    assert citations(page) == [
+        "Doe, ca. 2020, para. 1",
+        "Doe, ca. 2020, para. 3",
+        "Doe, ca. 2020, paras. 2–3",
+        "Roe, 2019, para. 1",
+    ]
     quote = page.select_one(".ar-quote")
-    assert quote.get_text() == "“Some ports failed”"
-    assert quote.next_sibling == " ("
-    assert quote.find_next("a").select_one(".ar-label").get_text() == "Doe 2020, ¶ 3"
+    assert quote.get_text() == "“Some ports failed” (Doe, ca. 2020, para. 3)"
+
+
+def test_adjacent_passages_are_one_citation_per_work(built):
+    """({passage}`doe2020:3`; {passage}`roe2019:1`, {passage}`doe2020:1`): one
+    item per work with its paragraphs merged, works in APA's order."""
+    page = soup(built.outdir / "sources/roe2019.html")
+    note = page.select_one("aside.ar-note")
+    hrefs = [a["href"] for a in note.select(".ar-citation a.ar-passage")]
+    assert citations(page) == ["Doe, ca. 2020, paras. 1, 3; Roe, 2019, para. 1"]
+    assert note.get_text().count("(Doe, ca. 2020, paras. 1, 3; Roe, 2019, para. 1)") == 1
+    assert hrefs == ["doe2020.html#p1", "doe2020.html#p3", "#p1"]
 
 
 def test_theme_role_links_the_chapter_by_title(built):
@@ -118,7 +141,12 @@ def test_chapter_ends_with_the_passages_it_discusses(built):
     rubric = next(r for r in page.select("p.rubric") if "Passages discussed" in r.get_text())
     items = rubric.find_next("ul", class_="ar-discussed").select("li")
     labels = [li.select_one("strong").get_text() for li in items]
-    assert labels == ["Doe 2020, ¶ 1", "Doe 2020, ¶¶ 2–3", "Doe 2020, ¶ 3", "Roe 2019, ¶ 1"]
+    assert labels == [
+        "Doe, ca. 2020, para. 1",
+        "Doe, ca. 2020, paras. 2–3",
+        "Doe, ca. 2020, para. 3",
+        "Roe, 2019, para. 1",
+    ]
 
 
 def test_concordance_counts_notes_and_references(built):
@@ -127,7 +155,7 @@ def test_concordance_counts_notes_and_references(built):
         [c.get_text(" ", strip=True) for c in tr.select("td")]
         for tr in page.select("table tbody tr")
     ]
-    assert rows == [["Doe (2020)", "2 notes, 3 refs"], ["Roe (2019)", "0 notes, 1 ref"]]
+    assert rows == [["Doe (ca. 2020)", "2 notes, 3 refs"], ["Roe (2019)", "0 notes, 1 ref"]]
 
 
 def test_source_card_comes_from_the_bibliography(built):
@@ -138,7 +166,10 @@ def test_source_card_comes_from_the_bibliography(built):
         for dt, dd in zip(card.select("dt"), card.select("dd"), strict=True)
     }
     assert fields["Author"] == "Jane Doe"
-    assert fields["Date"].startswith("May 2020 (inferred)")
+    assert fields["Date"] == (
+        "About 2020 (inferred; citations mark the year as approximate). "
+        "Undated. Inferred from the events it mentions."
+    )
     assert fields["Licence"] == "CC BY 4.0"
     assert fields["Original"] == "https://example.org/harbours"
     assert fields["This edition"] == "3 numbered paragraphs, 4 notes"
@@ -150,13 +181,17 @@ def test_cite_box_offers_three_styles_copy_buttons_and_downloads(built):
     styles = {s["data-style"]: s for s in box.select(".ar-cite-style")}
     assert set(styles) == {"apa", "chicago-author-date", "modern-language-association"}
     assert styles["apa"].select_one(".ar-cite-text").get_text() == (
-        "Doe, J. (2020, May). A Short Essay on Harbours. Harbour Review. https://example.org/harbours"
+        "Doe, J. (ca. 2020). A short essay on harbours. Harbour Review. https://example.org/harbours"
     )
-    assert styles["apa"].select_one(".ar-cite-para")["data-template"] == "(Doe, 2020, para. 8888)"
-    assert (
-        styles["modern-language-association"].select_one(".ar-cite-para")["data-template"]
-        == "(Doe, par. 8888)"
+    # Templates for the paragraph the reader chooses: the edition is cited.
+    apa, mla = styles["apa"], styles["modern-language-association"]
+    assert apa.select_one("template.ar-cite-para").get_text() == "(Doe, ca. 2020, para. 8888)"
+    assert apa.select_one("template.ar-cite-para-ref").get_text() == (
+        "Doe, J. (ca. 2020). A short essay on harbours (A. Editor & Harbour Society, Eds.). "
+        "Harbours: A Test Reader. "
+        "https://reader.example.org/sources/doe2020.html#p8888"
     )
+    assert mla.select_one("template.ar-cite-para").get_text() == "(Doe, par. 8888)"
     assert len(box.select("button.ar-copy")) == 3
     for link in box.select(".ar-cite-downloads a"):
         assert (built.outdir / "sources" / link["href"]).resolve().is_file()
@@ -175,15 +210,15 @@ def test_meta_tags_describe_the_original_for_reference_managers(built):
         for m in page.select("meta[name]")
         if m["name"].startswith(("citation_", "DC."))
     }
-    assert meta["citation_title"] == "A Short Essay on Harbours"
+    assert meta["citation_title"] == "A short essay on harbours"
     assert meta["citation_author"] == "Doe, Jane"
-    assert meta["citation_publication_date"] == "2020/05"
+    assert "citation_publication_date" not in meta  # the date is inferred, not printed
     assert meta["citation_public_url"] == "https://example.org/harbours"
     assert meta["DC.rights"] == "CC BY 4.0"
     # The edition names itself as canonical; the original is citation_public_url.
     canonical = page.select_one('link[rel="canonical"]')["href"]
     assert canonical == "https://reader.example.org/sources/doe2020.html"
-    assert meta["DC.source"] == canonical
+    assert page.select_one('meta[property="og:url"]')["content"] == canonical
 
 
 @pytest.mark.sphinx("latex", testroot="basic", freshenv=True)
@@ -197,7 +232,7 @@ def test_latex_puts_notes_in_the_margin_at_their_anchor(app):
     assert r"\label{\detokenize{sources/doe2020:p1}}" in tex
     assert r"\hyperref[\detokenize{sources/doe2020:p1}]" in tex
     assert "Discussed in" in tex
-    assert "ar-preview" not in tex and "Doe 2020, ¶ 1: Harbours" not in tex
+    assert "ar-preview" not in tex and "para. 1: Harbours" not in tex
 
 
 @pytest.mark.sphinx("latex", testroot="basic", freshenv=True)
@@ -209,8 +244,33 @@ def test_a_pack_bibliography_lists_only_what_the_pack_contains(app):
     # The list stays on its page, once, with targets for the citation links.
     assert r"\begin{sphinxthebibliography}" not in tex
     bibliography = tex[tex.index(r"\label{\detokenize{biblio::doc}}") :]
-    assert bibliography.count("Doe, J. (2020, May)") == 1
+    assert bibliography.count("Doe, J. (ca. 2020)") == 1
     assert "Port Authority" in bibliography
     assert "Roe, R." not in bibliography
     for target in re.findall(r"\\hyperlink\{(cite\.[^}]+)\}", tex):
         assert rf"\hypertarget{{{target}}}" in tex
+
+
+@pytest.mark.sphinx(
+    "html",
+    testroot="basic",
+    freshenv=True,
+    confoverrides={"reader_citation_style": "modern-language-association"},
+)
+def test_the_edition_style_governs_citations_and_bibliography(app):
+    """An edition in MLA: passages, {cite:p} and the bibliography follow it."""
+    app.build()
+    assert app.warning.getvalue() == ""
+    chapter = soup(app.outdir / "themes/ports.html")
+    assert citations(chapter) == ["Doe, par. 1", "Doe, par. 3", "Doe, pars. 2–3", "Roe, par. 1"]
+    note = soup(app.outdir / "sources/doe2020.html").select_one("aside.ar-kind-claim")
+    assert "(Port Authority)" in note.get_text()
+    entries = [p.get_text() for p in soup(app.outdir / "biblio.html").select(".citation p")]
+    assert "Doe, Jane. “A Short Essay on Harbours.” Harbour Review, circa 2020, " in entries[0]
+
+
+def test_an_unknown_citation_style_is_a_configuration_error(make_app, rootdir, tmp_path):
+    src = tmp_path / "src"
+    shutil.copytree(rootdir / "test-basic", src)
+    with pytest.raises(ConfigError, match="reader_citation_style must be one of 'apa'"):
+        make_app("html", srcdir=src, confoverrides={"reader_citation_style": "harvard"})

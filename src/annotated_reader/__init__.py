@@ -21,6 +21,7 @@ from sphinx.util.typing import ExtensionMetadata
 from . import config, nodes
 from .cite.exports import write_exports
 from .cite.style import register as register_bibliography_styles
+from .cite.style import use_citation_style
 from .cite.works import check_bibliography, end_lenient
 from .domain import ReaderDomain
 from .read.census import CountRole, on_env_get_outdated
@@ -39,6 +40,7 @@ from .read.roles import PassageRole, ThemeRole
 from .read.timeline import Timeline
 from .resolve import on_env_updated, on_warn_missing_reference
 from .write import html, latex, plain
+from .write.citations import InTextCitations
 from .write.content import Backlinks, ResolveReaderNodes
 
 try:
@@ -79,6 +81,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("myst_parser")
     app.setup_extension("sphinxcontrib.bibtex")
     config.register(app)
+    app.connect("config-inited", use_citation_style, priority=200)  # after validation
     setup_nodes(app)
     app.add_domain(ReaderDomain)
     roles: dict[str, SphinxRole] = {
@@ -110,6 +113,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("doctree-read", on_doctree_read, priority=600)
     app.connect("env-updated", on_env_updated)
     app.connect("warn-missing-reference", on_warn_missing_reference)
+    app.add_post_transform(InTextCitations)
     app.add_post_transform(ResolveReaderNodes)
     app.add_post_transform(Backlinks)
     html.setup_html(app)

@@ -12,6 +12,7 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.errors import ConfigError
 
+from .cite.csl import STYLES
 from .read.raw_markup import FORBIDDEN_TAGS
 
 # The kinds of note and their labels, unless an edition names its own.
@@ -46,7 +47,8 @@ OPTIONS: tuple[Option, ...] = (
         "reader_editors",
         None,
         (list,),
-        "The editors' names, a list of strings (default: `[author]`).",
+        "The editors' names, a list of strings; write a person as `Family, Given` so that "
+        "citations can abbreviate the name (default: `[author]`).",
     ),
     Option(
         "reader_base_url",
@@ -54,6 +56,13 @@ OPTIONS: tuple[Option, ...] = (
         (str,),
         "Where the edition is published, e.g. `https://example.edu/reader/`; sets "
         "`html_baseurl` when that is empty, so every page names its canonical address.",
+    ),
+    Option(
+        "reader_citation_style",
+        "apa",
+        (str,),
+        "The style of in-text citations and of the bibliography: `apa` (APA 7), "
+        "`chicago-author-date` or `modern-language-association` (MLA 9).",
     ),
     Option(
         "reader_method_chapter",
@@ -136,6 +145,11 @@ def validate(app: Sphinx, config: Config) -> None:
             _fail("reader_allowed_html", f"lists {tag!r}: name tags in lower case, e.g. 'sup'")
         if tag in FORBIDDEN_TAGS:
             _fail("reader_allowed_html", f"lists <{tag}>, which can run code and is never allowed")
+    if config.reader_citation_style not in STYLES:
+        names = ", ".join(repr(name) for name in STYLES)
+        _fail(
+            "reader_citation_style", f"must be one of {names}, not {config.reader_citation_style!r}"
+        )
     if not all(isinstance(page, str) for page in config.reader_back_matter):
         _fail("reader_back_matter", 'must list page names, e.g. ["back/glossary"]')
     base = config.reader_base_url

@@ -17,6 +17,7 @@ from sphinx.domains import Domain, ObjType
 from sphinx.environment import BuildEnvironment
 from sphinx.util.nodes import make_refnode
 
+from .cite.csl import in_text, narrative, plain_text, unbracketed
 from .cite.works import Work, bib_paths, load_works
 from .model import Note, PassageRef, SourcePage, ThemeLink, ThemePage
 from .text import parse_target
@@ -111,18 +112,28 @@ class ReaderDomain(Domain):
 
     # -- objects (objects.inv, search) --------------------------------------------
 
+    @property
+    def style(self) -> str:
+        style: str = self.env.config.reader_citation_style
+        return style
+
+    def source_label(self, key: str) -> str:
+        """A source named in running text, in the edition's style: "Lee (2017)"."""
+        work = self.works.get(key)
+        return narrative(work, self.style) if work else key
+
     def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
         works = self.works
         for key, page in sorted(self.sources.items()):
             work = works.get(key)
-            yield key, work.label if work else key, "source", page.docname, "", 1
+            yield key, self.source_label(key), "source", page.docname, "", 1
             for paragraph in page.paragraphs:
                 name = f"{key}:{paragraph.number}"
-                display = passage_label(work, key, paragraph.number, paragraph.number)
+                number = paragraph.number
+                display = passage_label(work, key, number, number, self.style)
                 yield name, display, "paragraph", page.docname, f"p{paragraph.number}", -1
         for note in self.notes:
-            work = works.get(note.key)
-            label = f"{work.parenthetical if work else note.key}, note {note.number}"
+            label = f"{self.source_label(note.key)}, note {note.number}"
             yield (
                 f"{note.key}:note-{note.number}",
                 label,
@@ -147,7 +158,8 @@ class ReaderDomain(Domain):
         contnode: Element,
     ) -> Element | None:
         if typ in ("passage", "quote"):
-            return self.passage_link(builder, fromdocname, target)
+            text = contnode.astext() if node.get("refexplicit") else None
+            return self.passage_link(builder, fromdocname, target, text)
         if typ == "theme":
             theme = self.themes.get(target.strip())
             if theme is None:
@@ -164,10 +176,7 @@ class ReaderDomain(Domain):
             page = self.sources.get(target.strip())
             if page is None:
                 return None
-            work = self.works.get(page.key)
-            return self.link(
-                builder, fromdocname, page.docname, "", work.label if work else page.key
-            )
+            return self.link(builder, fromdocname, page.docname, "", self.source_label(page.key))
         return None
 
     def resolve_any_xref(
@@ -185,7 +194,11 @@ class ReaderDomain(Domain):
                 return [(f"reader:{role}", found)]
         return []
 
-    def passage_link(self, builder: Builder, fromdocname: str, target: str) -> Element | None:
+    def passage_link(
+        self, builder: Builder, fromdocname: str, target: str, text: str | None = None
+    ) -> Element | None:
+        """A link to the paragraphs, labelled with the in-text citation (or with
+        ``text``: a paragraph number inside a citation, see write/citations.py)."""
         parsed = parse_target(target)
         if parsed is None:
             return None
@@ -193,22 +206,28 @@ class ReaderDomain(Domain):
         page = self.sources.get(key)
         if page is None or passage_problem(page, start, end):
             return None
-        label = passage_label(self.works.get(key), key, start, end)
-        link = self.link(builder, fromdocname, page.docname, f"p{start}", label)
+        label = passage_label(self.works.get(key), key, start, end, self.style)
+        link = self.link(builder, fromdocname, page.docname, f"p{start}", text or label, label)
         link["classes"].append("ar-passage")
         next(link.findall(nodes.inline))["classes"].append("ar-label")
         link["reader_passage"] = (key, start, end)  # for the writers (previews)
         return link
 
     def link(
-        self, builder: Builder, fromdocname: str, docname: str, anchor: str, label: str
+        self,
+        builder: Builder,
+        fromdocname: str,
+        docname: str,
+        anchor: str,
+        label: str,
+        title: str = "",
     ) -> Element:
         """A link where the output contains the page; the label alone where it
         does not (a briefing pack holds only some pages)."""
         text = nodes.inline("", label)
         if not in_output(builder, docname):
             return nodes.inline("", "", text, classes=["ar-unlinked"])
-        return make_refnode(builder, fromdocname, docname, anchor, text, label)
+        return make_refnode(builder, fromdocname, docname, anchor, text, title or label)
 
 
 def in_output(builder: Builder, docname: str) -> bool:
@@ -228,10 +247,13 @@ def passage_problem(page: SourcePage, start: int, end: int) -> str | None:
     return f"{page.key} has paragraphs 1-{count}; {span} is out of range"
 
 
-def passage_label(work: Work | None, key: str, start: int, end: int) -> str:
-    """ "Lee 2017, ¶ 3": reads well in running text and inside parentheses."""
-    where = f"¶ {start}" if start == end else f"¶¶ {start}–{end}"
-    return f"{work.parenthetical if work else key}, {where}"
+def passage_label(work: Work | None, key: str, start: int, end: int, style: str) -> str:
+    """The in-text citation of the paragraphs without its brackets, in the
+    edition's style: "Lee, 2017, para. 3", "Lee, 2017, paras. 4–6"."""
+    where = str(start) if start == end else f"{start}–{end}"
+    if work is None:
+        return f"{key}, ¶ {where}"
+    return plain_text(unbracketed(in_text(work, style, where), style))
 
 
 def get_domain(env: BuildEnvironment) -> ReaderDomain:

@@ -171,14 +171,14 @@ def changed_pages(domain: ReaderDomain) -> list[str]:
     for ref in domain.refs:
         cited = domain.sources.get(ref.key)
         preview = cited.span_text(ref.start, ref.end) if cited else ""
-        label = passage_label(works.get(ref.key), ref.key, ref.start, ref.end)
+        label = passage_label(works.get(ref.key), ref.key, ref.start, ref.end, domain.style)
         shown[ref.docname].append(f"{label}:{cited.docname if cited else ''}:{preview}")
     for link in domain.theme_links:
         theme = domain.themes.get(link.slug)
         shown[link.docname].append(f"{link.slug}:{theme.docname}:{theme.title}" if theme else "")
     # Glossary previews carry the definitions, with passage labels.
     glossary = _digest(sorted(domain.data["terms"].items())) + _digest(
-        sorted((key, work.parenthetical) for key, work in works.items())
+        sorted((key, domain.source_label(key)) for key in works)
     )
     for docname in domain.data["term_pages"]:
         shown[docname].append(glossary)

@@ -1,6 +1,11 @@
 """The bibliography as the reader sees it: entries of ``references.bib`` read
-with pybtex (the parser sphinxcontrib-bibtex uses), with the labels the
-reader prints ("Lee (2017)") and the metadata of the source cards."""
+with pybtex (the parser sphinxcontrib-bibtex uses), with their dates (printed
+or inferred) and the metadata of the source cards.
+
+A date the original prints is ``year`` (with ``month`` and ``day``); a date
+the edition infers is biblatex's approximate date, ``date = {2025~}`` (the
+EDTF form biber reads as "circa"), with no ``year``, and ``datenote`` says
+how it was inferred."""
 
 from __future__ import annotations
 
@@ -55,7 +60,7 @@ MONTHS = {
 
 # Fields that BibTeX keeps verbatim (addresses): never decoded as LaTeX, where
 # "%" would start a comment.
-VERBATIM_FIELDS = frozenset({"url", "doi", "eprint", "file"})
+VERBATIM_FIELDS = frozenset({"url", "doi", "eprint", "file", "date", "urldate"})
 _COMMAND = re.compile(r"\\[A-Za-z]+\s*")
 
 
@@ -71,12 +76,34 @@ def decode_latex(value: str) -> str:
     return _COMMAND.sub("", text)
 
 
+# The reader's own fields, beyond biblatex's data model (declared for biber by
+# the tests, documented in AUTHORING.md).
+EDITION_FIELDS = {
+    "csltype": "the CSL item type when the entry type does not say it (webpage, report ...)",
+    "container": "the website or series the work appeared in, as citations name it",
+    "genre": "what kind of text it is (commentary, interview ...), for the source card",
+    "affiliation": "the author's affiliation as the original prints it",
+    "country": "where the author and publisher are",
+    "origvenue": "where the text first appeared, if elsewhere",
+    "titlenote": "how the title was established, if it was inferred",
+    "datenote": "how the date was established: printed, or inferred and why",
+    "license": "the licence the original states",
+}
+
+# EDTF dates as biblatex writes them: YYYY, YYYY-MM or YYYY-MM-DD, and "~"
+# (approximate) or "?" (uncertain) after an inferred one.
+EDTF_DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?([~?%]?)$")
+
+
 @dataclass(frozen=True)
 class Work:
     key: str
     entry_type: str
     authors: tuple[tuple[str, str], ...]  # (given, family); corporate authors have no given
     fields: dict[str, str] = field(hash=False)
+    # The title as written in the .bib file: its braces mark the words that
+    # keep their capitals when a style changes the case (csl.rich_title).
+    raw_title: str = field(default="", hash=False)
 
     def get(self, name: str, default: str = "") -> str:
         return self.fields.get(name, default)
@@ -91,38 +118,33 @@ class Work:
         return self.get("title")
 
     @property
+    def _edtf(self) -> re.Match[str] | None:
+        return EDTF_DATE.match(self.get("date").strip())
+
+    @property
     def year(self) -> str:
-        return self.get("year")
+        edtf = self._edtf
+        return edtf.group(1) if edtf else self.get("year")
 
     @property
     def month(self) -> int | None:
+        edtf = self._edtf
+        if edtf:
+            return int(edtf.group(2)) if edtf.group(2) else None
         month = self.get("month").strip().lower()
-        if month.isdigit():
-            return int(month) if 1 <= int(month) <= 12 else None
-        return MONTHS.get(month[:3])
+        return int(month) if month.isdigit() and 1 <= int(month) <= 12 else MONTHS.get(month[:3])
 
     @property
     def day(self) -> int | None:
-        day = self.get("day")
+        edtf = self._edtf
+        day = (edtf.group(3) or "") if edtf else self.get("day")
         return int(day) if day.isdigit() else None
 
     @property
-    def authors_short(self) -> str:
-        """Family names as an author-year label prints them."""
-        names = [family for _given, family in self.authors]
-        if len(names) > 2:
-            return f"{names[0]} et al."
-        return " and ".join(names)
-
-    @property
-    def label(self) -> str:
-        """Narrative form: "Lee (2017)"."""
-        return f"{self.authors_short} ({self.year})"
-
-    @property
-    def parenthetical(self) -> str:
-        """Parenthetical form without brackets: "Lee 2017"."""
-        return f"{self.authors_short} {self.year}"
+    def date_inferred(self) -> bool:
+        """The original prints no date: the edition's date is approximate."""
+        edtf = self._edtf
+        return bool(edtf and edtf.group(4))
 
     @property
     def publisher(self) -> str:
@@ -131,12 +153,16 @@ class Work:
     @property
     def date_text(self) -> str:
         """The date as the page shows it: "15 February 2017", "March 2025", "2019"."""
-        parts = [self.year]
+        parts = [self.year] if self.year else []
         if self.month:
             parts.insert(0, MONTH_NAMES[self.month - 1])
             if self.day:
                 parts.insert(0, str(self.day))
         return " ".join(parts)
+
+    @property
+    def sort_key(self) -> tuple[str, str]:
+        return (self.year or "9999", self.key)
 
 
 def _person(person: Person) -> tuple[str, str]:
@@ -154,6 +180,7 @@ def work_from_entry(key: str, entry: Entry) -> Work:
             name.lower(): str(value) if name.lower() in VERBATIM_FIELDS else decode_latex(value)
             for name, value in entry.fields.items()
         },
+        raw_title=str(entry.fields.get("title", "")),
     )
 
 
@@ -248,6 +275,7 @@ def entry_problems(work: Work, entry: Entry) -> list[str]:
     todo = {name for name, value in work.fields.items() if value.strip().lower() == "todo"}
     if not work.title.strip():
         problems.append(f"{kind} entry {work.key!r} has no title: add title = {{...}}")
+    # An inferred date is `date = {2025~}`: its year counts as the year.
     if "year" not in todo and not re.fullmatch(r"\d{4}", work.year.strip()):
         problems.append(
             f"{kind} entry {work.key!r} has no year (a four-digit year is needed for "

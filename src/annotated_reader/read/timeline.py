@@ -14,6 +14,7 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
+from ..cite.csl import narrative
 from ..cite.works import MONTH_NAMES, bib_paths, load_works
 from ..diagnostics import Warn, read_utf8, warn
 from ..nodes import make_table
@@ -178,5 +179,5 @@ class Timeline(SphinxDirective):
         for key in event.get("cite", []):
             if len(evidence):
                 evidence += nodes.Text("; ")
-            evidence += nodes.Text(works[key].label)
+            evidence += nodes.Text(narrative(works[key], self.config.reader_citation_style))
         return [when, title, evidence]

@@ -338,16 +338,30 @@
 
   const box = document.querySelector(".ar-cite");
   if (!box) return;
-  const slot = box.dataset.slot;
-  const paragraphUrl = (n) => `${location.href.split("#")[0]}#p${n}`;
+  const { slot, urlSlot } = box.dataset;
+  // The canonical address when the site declares one, else this page's.
+  const pageUrl = () =>
+    document.querySelector('link[rel="canonical"]')?.href || location.href.split("#")[0];
+  const paragraphUrl = (n) => `${pageUrl()}#p${n}`;
+
+  // A copy of a <template> with the paragraph number and the page's address
+  // filled in; text nodes only, so the citation's markup stays as built.
+  const fill = (template, n) => {
+    const copy = template.content.cloneNode(true);
+    const walker = document.createTreeWalker(copy, NodeFilter.SHOW_TEXT);
+    for (let text = walker.nextNode(); text; text = walker.nextNode()) {
+      text.nodeValue = text.nodeValue.replaceAll(urlSlot, pageUrl()).replaceAll(slot, n);
+    }
+    return copy;
+  };
   const element = (tag, className, ...children) => {
     const node = document.createElement(tag);
     if (className) node.className = className;
     node.append(...children);
     return node;
   };
-  const row = (label, id, text, className = "") => {
-    const value = element("span", className, text);
+  const row = (label, id, content, className = "") => {
+    const value = element("span", className, content);
     value.id = id;
     const button = element("button", "ar-copy", "Copy");
     button.type = "button";
@@ -365,13 +379,16 @@
     const closer = element("button", "ar-para-cite-close", "×");
     closer.type = "button";
     closer.setAttribute("aria-label", "Close");
-    const rows = [...box.querySelectorAll(".ar-cite-style")].map((style, i) => {
+    const rows = [];
+    box.querySelectorAll(".ar-cite-style").forEach((style, i) => {
       const label = style.querySelector(".ar-cite-label").textContent;
-      const cite = style.querySelector(".ar-cite-para");
-      const text = cite.dataset.template.split(slot).join(n);
-      cite.textContent = `In text, ¶ ${n}: ${text}`;
-      cite.hidden = false;
-      return row(label, `ar-para-cite-${i}`, text);
+      const inText = style.querySelector("template.ar-cite-para");
+      const reference = style.querySelector("template.ar-cite-para-ref");
+      rows.push(row(label, `ar-para-cite-${i}`, fill(inText, n)));
+      rows.push(row("Reference", `ar-para-ref-${i}`, fill(reference, n), "ar-para-cite-ref"));
+      const shown = style.querySelector(".ar-cite-chosen-para");
+      shown.replaceChildren(`Paragraph ${n} of this edition: `, fill(inText, n), " ", fill(reference, n));
+      shown.hidden = false;
     });
     const link = row("Link", "ar-para-cite-link", paragraphUrl(n), "ar-para-cite-url");
     const full = element("a", "", "Cite this source");

@@ -14,7 +14,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.nodes import make_refnode
 
 from .. import nodes as ar
-from ..cite.csl import STYLES, in_text, reference, to_nodes
+from ..cite.csl import STYLES, Edition, in_text, paragraph_reference, reference, to_nodes
 from ..cite.works import Work, bib_paths, load_works
 from ..compat import sphinx_app
 from ..diagnostics import Warn, warn
@@ -87,11 +87,7 @@ class ResolveReaderNodes(ReaderTransform):
         series = " ".join(filter(None, (work.get("type"), work.get("number"))))
         if series:
             fields += _field("Series", series)
-        if work.get("datenote"):
-            status = "inferred" if "inferred" in work.get("datenote").lower() else "as printed"
-            fields += _field("Date", f"{work.date_text} ({status}). {work.get('datenote')}")
-        else:
-            fields += _field("Date", work.date_text)
+        fields += _field("Date", date_statement(work))
         if work.get("titlenote"):
             fields += _field("Title", work.get("titlenote"))
         if work.get("genre"):
@@ -122,8 +118,7 @@ class ResolveReaderNodes(ReaderTransform):
             header.append(self.link(theme.docname, "", nodes.inline("", theme.title)))
         rows = []
         for key, page in sorted(self.domain.sources.items()):
-            work = self.works.get(key)
-            label = nodes.inline("", work.label if work else key)
+            label = nodes.inline("", self.domain.source_label(key))
             row: list[Any] = [self.link(page.docname, "", label)]
             for theme in themes:
                 notes, refs = counts.get((key, theme.slug), (0, 0))
@@ -136,22 +131,48 @@ class ResolveReaderNodes(ReaderTransform):
         return ar.make_table(header, rows, ["ar-concordance"])
 
     def citation_guide(self) -> nodes.Node:
-        """For each source in this output: its reference and a paragraph citation per style."""
+        """For each source in this output, in each style: the reference to the
+        original with its in-text citation, and a paragraph of this edition
+        cited with its reference to the edition's page."""
         guide = nodes.container(classes=["ar-citation-guide"])
+        edition = Edition.of(self.config)
         pages = [p for p in self.domain.sources.values() if self.in_output(p.docname)]
-        for page in sorted(pages, key=lambda p: (self.works[p.key].year, p.key)):
+        for page in sorted(pages, key=lambda p: self.works[p.key].sort_key):
             work = self.works[page.key]
-            guide += nodes.rubric("", "", self.link(page.docname, "", nodes.inline("", work.label)))
+            number = min(EXAMPLE_PARAGRAPH, len(page.paragraphs)) or 1
+            url = edition.page_url(page.docname)
+            url = f"{url}#p{number}" if url else ""
+            label = nodes.inline("", self.domain.source_label(page.key))
+            guide += nodes.rubric("", "", self.link(page.docname, "", label))
             items = nodes.bullet_list()
-            for style, label in STYLES.items():
-                para = nodes.paragraph()
-                para += nodes.strong("", f"{label}: ")
-                para += to_nodes(reference(work, style))
-                para += nodes.Text(" In text, paragraph 3: ")
-                para += to_nodes(in_text(work, style, 3))
-                items += nodes.list_item("", para)
+            for style, name in STYLES.items():
+                work_part = nodes.paragraph()
+                work_part += nodes.strong("", f"{name}, the work: ")
+                work_part += to_nodes(reference(work, style))
+                work_part += nodes.Text(" In text: ")
+                work_part += to_nodes(in_text(work, style))
+                para_part = nodes.paragraph()
+                para_part += nodes.strong("", f"{name}, paragraph {number} of this edition: ")
+                para_part += to_nodes(paragraph_reference(work, style, edition, url))
+                para_part += nodes.Text(" In text: ")
+                para_part += to_nodes(in_text(work, style, number))
+                items += nodes.list_item("", work_part, para_part)
             guide += items
         return guide
+
+
+# The paragraph the citation guide cites (or the last, in a shorter text).
+EXAMPLE_PARAGRAPH = 3
+
+
+def date_statement(work: Work) -> str:
+    """The source card's date: as printed, or what the edition inferred."""
+    note = work.get("datenote")
+    if work.date_inferred:
+        return f"About {work.year} (inferred; citations mark the year as approximate). {note}"
+    if not work.year:
+        return note or "Not known."
+    return f"{work.date_text} (as printed). {note}".strip() if note else work.date_text
 
 
 class Backlinks(ReaderTransform):
@@ -219,7 +240,8 @@ class Backlinks(ReaderTransform):
             items = nodes.bullet_list(classes=["ar-discussed"])
             for key, start, end in seen:
                 page = self.domain.sources[key]
-                label = passage_label(self.works.get(key), key, start, end)
+                style = self.config.reader_citation_style
+                label = passage_label(self.works.get(key), key, start, end, style)
                 excerpt = page.span_text(start, end)
                 excerpt = excerpt if len(excerpt) < 160 else excerpt[:160].rsplit(" ", 1)[0] + " …"
                 para = nodes.paragraph()

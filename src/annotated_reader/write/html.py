@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from html import escape
+from html import escape, unescape
 from pathlib import Path
 from typing import Any
 
@@ -17,16 +17,18 @@ from docutils import nodes
 from sphinx.application import Sphinx
 
 from .. import nodes as ar
-from ..cite.csl import STYLES, in_text, plain_text, reference
+from ..cite.csl import STYLES, Edition, in_text, paragraph_reference, reference
 from ..cite.exports import EXPORT_DIR
-from ..cite.meta import meta_tags
+from ..cite.meta import json_ld, meta_tags, open_graph
 from ..cite.works import Work
 from ..config import note_kinds
 from ..domain import get_domain, passage_label
 from .content import ReaderTransform
 
-# A locator no text contains, replaced in the browser by the chosen paragraph.
+# A locator no text contains, replaced in the browser by the chosen paragraph,
+# and the page's address where the build does not know it (no base URL).
 SLOT = "8888"
+URL_SLOT = "https://address.invalid/page"
 PASSAGE_SLOT = re.compile(r"\{([A-Za-z][\w-]*):(\d+)-(\d+)\}")
 
 
@@ -219,7 +221,7 @@ class Previews(ReaderTransform):
                 key, start, end = ref["reader_passage"]
                 text = self.domain.sources[key].span_text(start, end)
                 text = text if len(text) < 600 else text[:600].rsplit(" ", 1)[0] + " …"
-                preview = f"{ref.astext()}: {text}"
+                preview = f"{self.passage(key, start, end)}: {text}"
             else:
                 target = ref.get("refuri", "").rpartition("#")[2] or ref.get("refid", "")
                 if not target.startswith("term-") or target not in terms:
@@ -230,9 +232,12 @@ class Previews(ReaderTransform):
                 ref.parent.index(ref) + 1, nodes.inline("", preview, classes=["ar-preview-src"])
             )
 
+    def passage(self, key: str, start: int, end: int) -> str:
+        style = self.config.reader_citation_style
+        return passage_label(self.works.get(key), key, start, end, style)
+
     def label(self, match: re.Match[str]) -> str:
-        key, start, end = match.group(1), int(match.group(2)), int(match.group(3))
-        return passage_label(self.works.get(key), key, start, end)
+        return self.passage(match.group(1), int(match.group(2)), int(match.group(3)))
 
 
 class CiteBox(ReaderTransform):
@@ -245,22 +250,30 @@ class CiteBox(ReaderTransform):
             key = card.get("reader_key")
             if key and key in self.works:
                 root = "../" * self.env.docname.count("/")
-                card += nodes.raw("", cite_box_html(self.works[key], root), format="html")
+                edition = Edition.of(self.config)
+                url = edition.page_url(self.env.docname) or URL_SLOT
+                html = cite_box_html(self.works[key], root, edition, url)
+                card += nodes.raw("", html, format="html")
 
 
-def cite_box_html(work: Work, relative_root: str) -> str:
-    """A reference in each style, the paragraph citation (filled in by the
-    script when a paragraph number is chosen), downloads."""
+def cite_box_html(work: Work, relative_root: str, edition: Edition, page_url: str) -> str:
+    """In each style, the reference to the original work with its in-text
+    citation, and the citation of a paragraph of this edition with its
+    reference (templates the script fills in when a number is chosen);
+    downloads."""
     rows = []
     for style, label in STYLES.items():
-        ref = reference(work, style)
-        para = in_text(work, style, SLOT)
+        para_url = f"{page_url}#p{SLOT}"
         rows.append(
             f'<div class="ar-cite-style" data-style="{style}">'
             f'<p class="ar-cite-label">{escape(label)}</p>'
-            f'<p class="ar-cite-text" id="cite-{style}">{ref}</p>'
+            f'<p class="ar-cite-text" id="cite-{style}">{reference(work, style)}</p>'
             f'<button type="button" class="ar-copy" data-copy="cite-{style}">Copy</button>'
-            f'<p class="ar-cite-para" data-template="{escape(plain_text(para))}" hidden></p>'
+            f'<p class="ar-cite-intext">In text: {in_text(work, style)}</p>'
+            f'<template class="ar-cite-para">{in_text(work, style, SLOT)}</template>'
+            f'<template class="ar-cite-para-ref">'
+            f"{paragraph_reference(work, style, edition, para_url)}</template>"
+            '<p class="ar-cite-chosen-para" hidden></p>'
             "</div>"
         )
     base = f"{relative_root}{EXPORT_DIR}/{escape(work.key)}"
@@ -269,10 +282,11 @@ def cite_box_html(work: Work, relative_root: str) -> str:
         for ext, name in (("bib", "BibTeX"), ("ris", "RIS"), ("json", "CSL-JSON"))
     )
     return (
-        f'<details class="ar-cite" id="cite-this" data-slot="{SLOT}">'
+        f'<details class="ar-cite" id="cite-this" data-slot="{SLOT}" data-url-slot="{URL_SLOT}">'
         '<summary id="cite-heading">Cite this source: APA, Chicago, MLA; BibTeX, RIS, CSL-JSON</summary>'
-        '<p class="ar-cite-hint">To cite one paragraph, choose its number in the margin; '
-        "the in-text citations below then carry the paragraph locator.</p>"
+        '<p class="ar-cite-hint">These references cite the original. To cite one paragraph, '
+        "choose its number in the margin: the paragraph numbers are this edition's, so that "
+        "citation and its reference name this edition and the paragraph's address.</p>"
         '<p class="ar-cite-chosen" hidden></p>'
         + "".join(rows)
         + f'<p class="ar-cite-downloads">Download this entry: {downloads}</p>'
@@ -288,8 +302,15 @@ def on_html_page_context(
     work = get_domain(app.env).works.get(page.key) if page else None
     if work is None:
         return
-    tags = meta_tags(work, context.get("pageurl") or "", app.config.reader_title)
-    html = "".join(f'<meta name="{escape(n)}" content="{escape(v)}">\n' for n, v in tags)
+    edition = Edition.of(app.config)
+    url = context.get("pageurl") or edition.page_url(pagename)
+    title = unescape(re.sub(r"<[^>]+>", "", context.get("title", "")))
+    html = "".join(f'<meta name="{escape(n)}" content="{escape(v)}">\n' for n, v in meta_tags(work))
+    html += "".join(
+        f'<meta property="{escape(p)}" content="{escape(v)}">\n'
+        for p, v in open_graph(title, url, edition)
+    )
+    html += f'<script type="application/ld+json">{json_ld(work, title, url, edition)}</script>\n'
     context["metatags"] = context.get("metatags", "") + html
 
 
