@@ -158,7 +158,7 @@ def chapter_clusters(book) -> dict[str, list[tuple[str, tuple, str]]]:
     found: dict[str, list] = {}
     for docname in THEMES.values():
         page = book.page(docname)
-        for preview in page.select(".ar-preview"):
+        for preview in page.select(".ar-preview-src"):
             preview.decompose()
         for citation in page.select(".ar-citation"):
             cited: dict[str, list[str]] = {}
@@ -284,7 +284,7 @@ def test_cite_roles_print_citeproc_js_citations(book, oracle):
     checked = 0
     for docname in [*THEMES.values(), *SOURCES.values()]:
         page = book.page(docname)
-        for preview in page.select(".ar-preview"):
+        for preview in page.select(".ar-preview-src"):
             preview.decompose()
         for link in page.select('a[href*="bibliography.html#cite-"]'):
             key = re.sub(r"^cite-\d+-", "", link["href"].split("#")[1])

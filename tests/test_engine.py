@@ -77,7 +77,7 @@ def test_anchor_becomes_a_highlighted_link_to_its_note(built):
 
 def citations(page) -> list[str]:
     """The in-text citations of a page, without the link previews."""
-    for preview in page.select(".ar-preview"):
+    for preview in page.select(".ar-preview-src"):
         preview.decompose()
     return [c.get_text() for c in page.select(".ar-citation")]
 
@@ -100,7 +100,9 @@ def test_passages_are_cited_in_the_edition_style_each_number_a_link(built):
         "Roe, 2019, para. 1",
     ]
     quote = page.select_one(".ar-quote")
-    assert quote.get_text() == "“Some ports failed” (Doe, ca. 2020, para. 3)"
+    assert quote.get_text() == "“Some ports failed”"
+    assert quote.next_sibling == " ("  # the reference stays top-level (intersphinx)
+    assert quote.find_next(class_="ar-citation").get_text() == "Doe, ca. 2020, para. 3"
 
 
 def test_adjacent_passages_are_one_citation_per_work(built):

@@ -16,7 +16,8 @@ from docutils.parsers.rst import directives, roles
 from pybtex.plugin import find_plugin
 from sphinx.testing.util import SphinxTestApp
 
-from annotated_reader.cite.style import REFERENCE_STYLE_NAME, STYLE_NAME
+from annotated_reader.cite.csl import STYLES
+from annotated_reader.cite.style import PREFIX
 from annotated_reader.config import OPTIONS
 from annotated_reader.diagnostics import Warn
 from conftest import PROJECT
@@ -157,11 +158,13 @@ def test_configuration_values_with_their_one_line_docs(ours):
 
 
 def test_bibliography_styles():
-    assert set(DOCS["Bibliography styles"]) == {STYLE_NAME, REFERENCE_STYLE_NAME}
-    assert find_plugin("pybtex.style.formatting", STYLE_NAME)
-    assert sphinxcontrib.bibtex.plugin.find_plugin(
-        "sphinxcontrib.bibtex.style.referencing", REFERENCE_STYLE_NAME
-    )
+    names = {PREFIX + style for style in STYLES}
+    assert set(DOCS["Bibliography styles"]) == names
+    for name in names:
+        assert find_plugin("pybtex.style.formatting", name)
+        assert sphinxcontrib.bibtex.plugin.find_plugin(
+            "sphinxcontrib.bibtex.style.referencing", name
+        )
 
 
 def test_objects_of_the_reader_domain(ours):

@@ -174,8 +174,9 @@ def _nested_quotes(text: str) -> str:
 # HTML's special characters shielded as private-use characters, which no
 # style rule touches, and they come out as entities: the result is HTML in
 # which only citeproc's own tags (<i>, <b>...) and our nocase spans are markup.
-_SHIELD = str.maketrans({"&": "\ue000", "<": "\ue001", ">": "\ue002"})
-_ENTITIES = str.maketrans({"\ue000": "&amp;", "\ue001": "&lt;", "\ue002": "&gt;"})
+# (Characters of their own: write/citations.py marks locators with U+E010...)
+_SHIELD = str.maketrans({"&": "\uf8f0", "<": "\uf8f1", ">": "\uf8f2"})
+_ENTITIES = str.maketrans({"\uf8f0": "&amp;", "\uf8f1": "&lt;", "\uf8f2": "&gt;"})
 
 
 def shield(text: str) -> str:
@@ -221,7 +222,9 @@ def rich_title(raw: str) -> str:
     pieces.append((depth > 0, current))
     out = []
     for braced, text in pieces:
-        words = shield(decode_latex(text))
+        # decode_latex drops the spaces at the ends, which join the pieces here
+        lead, core, trail = re.match(r"(\s*)(.*?)(\s*)$", text, re.S).groups()  # type: ignore[union-attr]
+        words = lead + shield(decode_latex(core)) + trail if core else text
         out.append(f'<span class="nocase">{words}</span>' if braced and words else words)
     return "".join(out)
 
