@@ -53,6 +53,13 @@ OPTIONS: tuple[Option, ...] = (
         "`html_baseurl` when that is empty, so every page names its canonical address.",
     ),
     Option(
+        "reader_keywords",
+        [],
+        (list,),
+        "Keywords of the edition, a list of strings: in every PDF's metadata, before "
+        "the pack's own `keywords` from the packs file.",
+    ),
+    Option(
         "reader_method_chapter",
         "",
         (str,),
@@ -114,6 +121,8 @@ def validate(app: Sphinx, config: Config) -> None:
             _fail(
                 "reader_note_kinds", f"needs a label for kind {kind!r}, e.g. {{'gloss': 'Gloss'}}"
             )
+    if not all(isinstance(word, str) and word.strip() for word in config.reader_keywords):
+        _fail("reader_keywords", 'must list words as strings, e.g. ["alliance", "trade"]')
     if not all(isinstance(page, str) for page in config.reader_back_matter):
         _fail("reader_back_matter", 'must list page names, e.g. ["back/glossary"]')
     base = config.reader_base_url

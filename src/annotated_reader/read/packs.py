@@ -24,6 +24,7 @@ class Pack:
     title: str
     subtitle: str
     contents: tuple[str, ...]
+    keywords: tuple[str, ...] = ()  # the PDF's metadata, with reader_keywords
 
     @property
     def start(self) -> str:
@@ -65,7 +66,13 @@ def _load_packs(name: str, mtime: float) -> dict[str, Pack]:
                 location,
             )
             continue
-        packs[slug] = Pack(slug, spec["title"], str(spec.get("subtitle", "")), tuple(contents))
+        keywords = spec.get("keywords", [])
+        if not isinstance(keywords, list) or not all(isinstance(k, str) for k in keywords):
+            warn(Warn.BAD_PACK, f'pack {slug!r}: keywords = ["...", "..."] lists words', location)
+            keywords = []
+        packs[slug] = Pack(
+            slug, spec["title"], str(spec.get("subtitle", "")), tuple(contents), tuple(keywords)
+        )
     return packs
 
 
