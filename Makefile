@@ -5,7 +5,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 SPHINX := $(BIN)/sphinx-build
-STRICT := -W --keep-going -n -q
+# Sphinx shows its progress in a terminal and keeps quiet in logs (CI).
+QUIET  = $$([ -t 1 ] || echo -q)
+STRICT = -W --keep-going -n $(QUIET)
 BUILD  := _build
 
 .PHONY: all html pdf latex test lint serve bench screenshots clean system-deps
@@ -37,13 +39,13 @@ html: $(VENV)/.installed
 latex: $(VENV)/.installed
 	$(SPHINX) -b latex $(STRICT) -d $(BUILD)/doctrees/latex . $(BUILD)/latex
 
-# One PDF per pack in packs.toml, copied into _build/pdf/.
+# One PDF per pack in packs.toml, copied into _build/pdf/; one line per pack
+# with its page count and time, or what failed and where it came from.
 pdf: system-deps latex
-	$(MAKE) -C $(BUILD)/latex all-pdf LATEXMKOPTS='-interaction=nonstopmode -halt-on-error -silent' >/dev/null
+	@$(BIN)/python -m annotated_reader.write.pdf $(BUILD)/latex
 	@mkdir -p $(BUILD)/pdf
-	cp $(BUILD)/latex/*.pdf $(BUILD)/pdf/
+	@cp $(BUILD)/latex/*.pdf $(BUILD)/pdf/
 	@if [ -d $(BUILD)/html ]; then mkdir -p $(BUILD)/html/pdf && cp $(BUILD)/latex/*.pdf $(BUILD)/html/pdf/; fi
-	@ls $(BUILD)/pdf
 
 test: $(VENV)/.installed system-deps node_modules/.installed lint
 	$(BIN)/python -m pytest
