@@ -54,6 +54,8 @@ reader_editors = ["The Annotated Reader editors"]
 # so that it is never taken for the original article. Set it when deploying.
 reader_base_url = os.environ.get("READER_BASE_URL", "")
 reader_method_chapter = "reading-sources"  # about the sources: not in the concordance
+# In the metadata of every PDF, before each pack's own keywords (packs.toml).
+reader_keywords = ["United States", "Japan", "Donald Trump", "alliance", "foreign policy"]
 
 # -- HTML ----------------------------------------------------------------------
 
@@ -71,6 +73,7 @@ html_last_updated_fmt = None
 # -- LaTeX (xelatex) ------------------------------------------------------------
 
 latex_engine = "xelatex"
+today_fmt = "%-d %B %Y"  # the date on each pack's title page, as the prose writes dates
 latex_use_xindy = False
 latex_show_urls = "no"
 latex_elements = {
@@ -90,6 +93,5 @@ latex_elements = {
     "printindex": "",
     "preamble": r"""
 \setlength{\marginparsep}{6mm}
-\AtBeginDocument{\hypersetup{pdfauthor={The Annotated Reader editors}}}
 """,
 }
