@@ -19,7 +19,15 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-LATEXMK = ["latexmk", "-pdf", "-dvi-", "-ps-", "-interaction=nonstopmode", "-halt-on-error"]
+LATEXMK = [
+    "latexmk",
+    *("-pdf", "-dvi-", "-ps-", "-interaction=nonstopmode", "-halt-on-error", "-silent"),
+    # annotatedreader.sty keeps the positions of notes and paragraphs in
+    # <job>.arpos, which changes on every run; only the decisions it writes
+    # to the .aux file should make latexmk run again.
+    "-e",
+    "$hash_calc_ignore_pattern{'arpos'} = '^';",
+]
 # Where the text of a page can come from, besides the page itself (glossary
 # terms, bibliography fields, pack titles).
 TEXT_FILES = ("*.md", "*.rst", "*.bib", "*.toml")
@@ -41,7 +49,7 @@ def build_pdf(tex: Path, srcdir: Path) -> Built:
     """Compile one pack; raise ``PackFailed`` with an explanation."""
     start = time.monotonic()
     result = subprocess.run(
-        [*LATEXMK, "-silent", tex.name],
+        [*LATEXMK, tex.name],
         cwd=tex.parent,
         capture_output=True,
         text=True,
