@@ -248,6 +248,19 @@ def test_each_note_sits_beside_its_paragraph(layouts, words, slug):
     assert checked
 
 
+@pytest.mark.parametrize("slug", PACKS)
+def test_no_space_between_a_note_number_and_the_punctuation_after_it(layouts, words, slug):
+    """The raised number after an anchored phrase is followed directly by a
+    comma or full stop (TeX's \\textsuperscript would leave a gap)."""
+    area = layouts[slug]
+    for number, after in pairwise(words[slug]):
+        anchor = number.text.isdigit() and number.y1 - number.y0 < 8.5
+        in_text = area.text_left < number.x0 < area.text_right
+        same_line = after.page == number.page and abs(after.y1 - number.y1) < 8
+        if anchor and in_text and same_line and after.text[:1] in ",.;:)":
+            assert after.x0 - number.x1 <= 0.2, f"page {number.page}: {number.text}{after.text}"
+
+
 def test_latex_logs_are_clean(book, pdfs):
     """No line wider than the text block by more than 5pt, no character
     without a glyph, no lost note, no unresolved reference, and a layout that
