@@ -6,8 +6,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 SPHINX := $(BIN)/sphinx-build
 # Sphinx shows its progress in a terminal and keeps quiet in logs (CI).
-QUIET  = $$([ -t 1 ] || echo -q)
-STRICT = -W --keep-going -n $(QUIET)
+QUIET  := $(shell [ -t 2 ] || echo -q)
+STRICT := -W --keep-going -n $(QUIET)
 BUILD  := _build
 
 .PHONY: all html pdf latex test lint serve bench screenshots clean system-deps
