@@ -29,6 +29,7 @@ smartquotes = False
 exclude_patterns = [
     "_build",
     ".venv",
+    "node_modules",
     ".scratch",
     ".pytest_cache",
     "**/.pytest_cache",
