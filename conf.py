@@ -58,6 +58,8 @@ reader_editors = ["The Annotated Reader editors"]
 reader_base_url = os.environ.get("READER_BASE_URL", "")
 reader_citation_style = "apa"  # in-text citations and the bibliography: APA 7
 reader_method_chapter = "reading-sources"  # about the sources: not in the concordance
+# In the metadata of every PDF, before each pack's own keywords (packs.toml).
+reader_keywords = ["United States", "Japan", "Donald Trump", "alliance", "foreign policy"]
 
 # -- HTML ----------------------------------------------------------------------
 
@@ -79,6 +81,7 @@ html_last_updated_fmt = None
 # -- LaTeX (xelatex) ------------------------------------------------------------
 
 latex_engine = "xelatex"
+today_fmt = "%-d %B %Y"  # the date on each pack's title page, as the prose writes dates
 latex_use_xindy = False
 latex_show_urls = "no"
 latex_elements = {
@@ -98,6 +101,5 @@ latex_elements = {
     "printindex": "",
     "preamble": r"""
 \setlength{\marginparsep}{6mm}
-\AtBeginDocument{\hypersetup{pdfauthor={The Annotated Reader editors}}}
 """,
 }

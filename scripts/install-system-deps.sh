@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the PDF build and the tests need: TeX Live with
-# xelatex, latexmk, the fonts the LaTeX preamble names, poppler (pdftotext,
-# pdftoppm), Chromium for the browser tests, biber (it checks the BibTeX
-# download), and Node.js and Java for the checkers. The HTML build needs none
-# of them.
+# xelatex, latexmk, the fonts the LaTeX preamble names and the Noto fonts that
+# cover every other script a reader may write (Greek, Cyrillic, Chinese,
+# Japanese, Korean), poppler (pdftotext, pdftoppm) and qpdf to check the PDFs,
+# Chromium for the browser tests, biber (it checks the BibTeX download), and
+# Node.js and Java for the checkers. The HTML build needs none of them.
 set -euo pipefail
 
 packages=(
   texlive-xetex texlive-latex-recommended texlive-latex-extra texlive-plain-generic
   texlive-fonts-recommended fonts-texgyre lmodern latexmk
-  fonts-dejavu-core fonts-freefont-otf
-  poppler-utils chromium chromium-driver biber
+  fonts-dejavu-core fonts-freefont-otf fonts-noto-core fonts-noto-cjk
+  poppler-utils qpdf chromium chromium-driver biber
 )
 
 missing=()

@@ -1,13 +1,11 @@
 """The real book: this edition's editorial rules (AUTHORING.md, "This
 edition's rules"), stated over whatever sources, chapters and packs exist (no
-test changes when a source is added), and the briefing-pack PDFs. The checks
-every edition keeps are in test_edition.py."""
+test changes when a source is added). The checks every edition keeps are in
+test_edition.py; the briefing-pack PDFs in test_pdf.py."""
 
 from __future__ import annotations
 
-import re
 import runpy
-import subprocess
 import tomllib
 from collections import Counter
 
@@ -15,14 +13,12 @@ import pytest
 from pybtex.database import parse_file
 
 from annotated_reader.config import DEFAULT_KINDS
-from annotated_reader.text import squash
 from conftest import PROJECT, SOURCES, THEMES
 
 CONF = runpy.run_path(str(PROJECT / "conf.py"))
 METHOD = CONF.get("reader_method_chapter", "")
 KINDS = CONF.get("reader_note_kinds", DEFAULT_KINDS)
 CHAPTERS = {slug: doc for slug, doc in THEMES.items() if slug != METHOD}
-PACKS = tomllib.loads((PROJECT / "packs.toml").read_text(encoding="utf-8"))["packs"]
 
 
 def test_latex_build_emits_no_warnings(book):
@@ -135,55 +131,3 @@ def test_concordance_maps_every_source_to_the_themes(book):
     table = book.page("back/concordance").select_one("table.ar-concordance")
     assert len(table.select("tbody tr")) == len(SOURCES)
     assert len(table.select("thead th")) == 1 + len(CHAPTERS)
-
-
-# -- PDF ----------------------------------------------------------------------
-
-
-def pdf_words(pdf) -> list[tuple[float, float, str]]:
-    """Words with their horizontal extent, from page 2 on (page 1 is the title
-    page, whose reading key names the kinds of note)."""
-    out = subprocess.run(
-        ["pdftotext", "-f", "2", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True
-    ).stdout
-    return [
-        (float(m.group(1)), float(m.group(2)), m.group(3))
-        for m in re.finditer(
-            r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', out
-        )
-    ]
-
-
-def test_every_pack_has_a_pdf(pdfs):
-    assert set(pdfs) == set(PACKS)
-
-
-@pytest.mark.parametrize("slug", PACKS)
-def test_each_pack_contains_the_titles_of_its_pages(book, pdfs, slug):
-    text = subprocess.run(
-        ["pdftotext", str(pdfs[slug]), "-"], capture_output=True, text=True, check=True
-    ).stdout
-    text = squash(text.replace("-\n", "-"))
-    for docname in PACKS[slug]["contents"]:
-        title = book.page(docname).select_one("article h1").get_text().rstrip("#").strip()
-        assert squash(title)[:40] in text, docname
-
-
-def test_no_margin_note_is_lost(book, pdfs):
-    for log in book.latex.glob("*.log"):
-        content = log.read_text(encoding="latin-1")
-        assert "Float(s) lost" not in content, log.name
-        assert "Marginpar on page" not in content, log.name
-
-
-@pytest.mark.parametrize("slug", PACKS)
-def test_notes_sit_in_the_outer_margin_and_none_is_lost(book, pdfs, slug):
-    # A4 is 595.3 pt wide; the right margin is 70 mm (198.4 pt), so the text
-    # block ends at 396.9 pt. Each note starts with its kind in capitals.
-    labels = {label.upper() for label in KINDS.values()}
-    words = pdf_words(pdfs[slug])
-    heads = [(x0, w) for x0, _x1, w in words if w in labels]
-    assert all(x0 > 400 for x0, _ in heads), [h for h in heads if h[0] <= 400][:5]
-    contents = set(PACKS[slug]["contents"])
-    notes = [n for n in book.domain()["notes"] if n.docname in contents]
-    assert len(heads) == len(notes)

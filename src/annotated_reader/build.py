@@ -21,14 +21,18 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
-import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-STRICT = ["-W", "--keep-going", "-n", "-q"]
-LATEXMK_OPTIONS = "-interaction=nonstopmode -halt-on-error -silent"
+STRICT = ["-W", "--keep-going", "-n"]
+
+
+def quiet() -> list[str]:
+    """Sphinx shows its progress (reading and writing, N of M) in a terminal
+    and keeps quiet in logs (CI)."""
+    return [] if sys.stderr.isatty() else ["-q"]
 
 
 class BuildError(Exception):
@@ -112,7 +116,7 @@ def publish(staged: Path, published: Path, keep: tuple[str, ...] = ()) -> None:
 def sphinx(builder: str, srcdir: Path, stage: Stage, fresh: bool, jobs: str) -> int:
     from sphinx.cmd.build import build_main
 
-    args = ["-b", builder, *STRICT, "-d", str(stage.doctrees), "-j", jobs]
+    args = ["-b", builder, *STRICT, *quiet(), "-d", str(stage.doctrees), "-j", jobs]
     if fresh:
         args.append("-E")
     return build_main([*args, str(srcdir), str(stage.out)])
@@ -134,7 +138,7 @@ def build(target: str, srcdir: Path, build_dir: Path, jobs: str = "1") -> list[P
                 f"{build_dir.name}/{target} is unchanged"
             )
         if target == "pdf":
-            compile_pdfs(stage.out)
+            compile_pdfs(stage.out, srcdir)
         stage.succeeded()
         published = [build_dir / builder]
         publish(stage.out, build_dir / builder, keep=("pdf",) if builder == "html" else ())
@@ -152,17 +156,21 @@ def build(target: str, srcdir: Path, build_dir: Path, jobs: str = "1") -> list[P
         return published
 
 
-def compile_pdfs(latex_dir: Path) -> None:
-    """Run latexmk on every pack (Sphinx's generated Makefile)."""
+def compile_pdfs(latex_dir: Path, srcdir: Path) -> None:
+    """Compile every pack (latexmk, xelatex), one line each with its page count
+    and time; a pack that fails says why and where its text came from."""
+    from .pdf import PackFailed, build_pdf
+
     if shutil.which("latexmk") is None:
         raise BuildError("latexmk is not installed: run `make system-deps` (TeX Live, xelatex)")
-    result = subprocess.run(
-        ["make", "-C", str(latex_dir), "all-pdf", f"LATEXMKOPTS={LATEXMK_OPTIONS}"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode != 0:
-        sys.stderr.write(result.stdout[-4000:] + result.stderr[-4000:])
-        logs = ", ".join(str(p) for p in sorted(latex_dir.glob("*.log")))
-        raise BuildError(f"xelatex failed; nothing was published. See the logs: {logs}")
+    failed = []
+    for tex in sorted(latex_dir.glob("*.tex")):
+        try:
+            built = build_pdf(tex, srcdir)
+        except PackFailed as error:
+            print(error, file=sys.stderr)
+            failed.append(tex.stem)
+            continue
+        print(f"{built.pdf.name:<32} {built.pages:>4} pages {built.seconds:>5.0f} s", flush=True)
+    if failed:
+        raise BuildError(f"{', '.join(failed)} failed; nothing was published.")

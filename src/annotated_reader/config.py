@@ -65,6 +65,13 @@ OPTIONS: tuple[Option, ...] = (
         "`chicago-author-date` or `modern-language-association` (MLA 9).",
     ),
     Option(
+        "reader_keywords",
+        [],
+        (list,),
+        "Keywords of the edition, a list of strings: in every PDF's metadata, before "
+        "the pack's own `keywords` from the packs file.",
+    ),
+    Option(
         "reader_method_chapter",
         "",
         (str,),
@@ -150,6 +157,8 @@ def validate(app: Sphinx, config: Config) -> None:
         _fail(
             "reader_citation_style", f"must be one of {names}, not {config.reader_citation_style!r}"
         )
+    if not all(isinstance(word, str) and word.strip() for word in config.reader_keywords):
+        _fail("reader_keywords", 'must list words as strings, e.g. ["alliance", "trade"]')
     if not all(isinstance(page, str) for page in config.reader_back_matter):
         _fail("reader_back_matter", 'must list page names, e.g. ["back/glossary"]')
     base = config.reader_base_url

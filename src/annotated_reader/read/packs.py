@@ -28,6 +28,7 @@ class Pack:
     contents: tuple[str, ...]
     complete: bool = False  # must contain every source and chapter of the book
     line: int = 1  # of its [packs.<slug>] table in the packs file
+    keywords: tuple[str, ...] = ()  # the PDF's metadata, with reader_keywords
 
     @property
     def start(self) -> str:
@@ -114,6 +115,16 @@ def _load_packs(name: str, mtime: float) -> PacksFile:
                 (Warn.BAD_PACK, f"pack {slug!r}: write complete = true or false", line_of(slug))
             )
             complete = False
+        keywords = spec.get("keywords", [])
+        if not isinstance(keywords, list) or not all(isinstance(k, str) for k in keywords):
+            problems.append(
+                (
+                    Warn.BAD_PACK,
+                    f'pack {slug!r}: keywords = ["...", "..."] lists words',
+                    line_of(slug),
+                )
+            )
+            keywords = []
         packs[slug] = Pack(
             slug,
             spec["title"],
@@ -121,6 +132,7 @@ def _load_packs(name: str, mtime: float) -> PacksFile:
             tuple(spec["contents"]),
             complete,
             line_of(slug),
+            tuple(keywords),
         )
     return PacksFile(path, packs, tuple(problems))
 

@@ -1,40 +1,55 @@
 """LaTeX output: one document per briefing pack (``latex_documents`` comes
 from the packs file), notes as ``\\marginpar`` at their anchor (``marginfix``
-keeps them from overlapping), paragraph numbers in the inner margin, and a
-pack bibliography that lists only what the pack contains. Macros live in
+keeps them from overlapping), paragraph numbers in the inner margin, tables
+that break across pages, the pack's PDF metadata, and a pack bibliography
+that lists only what the pack contains. Macros live in
 ``latex/annotatedreader.sty``."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util import texescape
-from sphinx.util.texescape import escape as tex_escape
+from sphinx.writers.latex import LaTeXTranslator
 
 from .. import nodes as ar
 from ..config import DEFAULT_KINDS, note_kinds
-from ..read.packs import packs_of
+from ..read.packs import Pack, packs_of
 from .content import ReaderTransform
 
 PACKAGE = Path(__file__).parent.parent
+
+# What the default kinds of note do, for the reading key on each title page.
+KIND_KEYS = {
+    "gloss": "a definition",
+    "context": "background",
+    "claim": "an assertion weighed against evidence",
+    "sic": "an error in the original, corrected",
+    "question": "for discussion",
+    "link": "a pointer to a chapter or source",
+}
 
 # -- visitors ----------------------------------------------------------------------
 
 
 def visit_numbered_paragraph(self: Any, node: ar.numbered_paragraph) -> None:
-    self.body.append("\n" + self.hypertarget_to(node))
+    # A new page first if the paragraph's notes would not fit on this one.
+    self.body.append("\n\\arparstart" + self.hypertarget_to(node))
 
 
 def depart_numbered_paragraph(self: Any, node: ar.numbered_paragraph) -> None:
-    pass
+    # After the text and its "Discussed in": room for notes taller than both.
+    self.body.append("\n\\arparend\n")
 
 
 def visit_annotation(self: Any, node: ar.annotation) -> None:
-    label = tex_escape(note_kinds(self.config)[node["kind"]], self.config.latex_engine)
+    label = self.escape(note_kinds(self.config)[node["kind"]])
     self.body.append(f"\\arnote{{{node['kind']}}}{{{label}}}{{{node['number']}}}{{")
 
 
@@ -58,6 +73,39 @@ def visit_bibliography_downloads(self: Any, node: ar.bibliography_downloads) -> 
 def visit_note_legend(self: Any, node: ar.note_legend) -> None:
     # The title page of every pack explains the kinds of note.
     raise nodes.SkipNode
+
+
+class PackTranslator(LaTeXTranslator):
+    """Sphinx gives every LaTeX document the same preamble; a pack's PDF
+    also names its own title, subject and keywords."""
+
+    def __init__(self, document: nodes.document, builder: Any, theme: Any) -> None:
+        super().__init__(document, builder, theme)
+        pack = next(
+            (
+                p
+                for p in packs_of(builder.srcdir, self.config).values()
+                if p.start == document.get("docname")
+            ),
+            None,
+        )
+        if pack is not None:
+            self.elements["preamble"] += pdf_metadata(pack, self.config)
+
+
+def pdf_metadata(pack: Pack, config: Config) -> str:
+    """hyperref's document information for a pack: title, editors, subtitle,
+    keywords (the edition's, then the pack's) and language (BCP 47)."""
+    keywords = list(dict.fromkeys([*config.reader_keywords, *pack.keywords]))
+    fields = {
+        "pdftitle": pack.title,
+        "pdfauthor": ", ".join(config.reader_editors),
+        "pdfsubject": pack.subtitle,
+        "pdfkeywords": ", ".join(keywords),
+        "pdflang": (config.language or "en").replace("_", "-"),
+    }
+    setup = ",\n  ".join(f"{key}={{{pdf_text(config, value)}}}" for key, value in fields.items())
+    return f"\\hypersetup{{\n  {setup}}}\n"
 
 
 # -- post-transforms -----------------------------------------------------------------
@@ -86,6 +134,103 @@ class LatexNoteLayout(ReaderTransform):
                 else:
                     mark.parent.insert(mark.parent.index(mark) + 1, note)
             text.insert(0, nodes.raw("", f"\\arparnum{{{para['number']}}}", format="latex"))
+
+
+class LatexPilcrows(ReaderTransform):
+    """A pilcrow never ends a line apart from its number ("¶ 7", "¶¶ 8–9")."""
+
+    formats = ("latex",)
+    default_priority = 20  # after references are resolved: their labels too
+
+    def run(self, **kwargs: Any) -> None:
+        for text in list(self.document.findall(nodes.Text)):
+            if "¶ " in text and not isinstance(text.parent, nodes.FixedTextElement | nodes.literal):
+                text.parent.replace(text, nodes.Text(str(text).replace("¶ ", "¶\u00a0")))
+
+
+class LatexTables(ReaderTransform):
+    """Every table becomes a longtable, which breaks between rows instead of
+    running into the footer. Its columns share the line by weight (the
+    square root of a cell's average length, so that long prose does not
+    starve short columns), none narrower than its widest word that cannot be
+    hyphenated; LaTeX measures those words and does the sums
+    (``\\artablecolumns`` in annotatedreader.sty)."""
+
+    formats = ("latex",)
+    default_priority = 20  # after references are resolved: their labels count
+
+    def run(self, **kwargs: Any) -> None:
+        # Each page of a pack is a start_of_file node (whose children do not
+        # know it as their parent); only a page without margin notes lends
+        # its note column to a wide table. Inner pages first.
+        pages = [*reversed(list(self.document.findall(addnodes.start_of_file))), self.document]
+        done: set[int] = set()
+        for page in pages:
+            spreads = not any(True for _ in page.findall(ar.annotation))
+            for table in list(page.findall(nodes.table)):
+                if id(table) not in done:
+                    done.add(id(table))
+                    self.layout(table, spreads)
+
+    def layout(self, table: nodes.table, spreads: bool) -> None:
+        if any(isinstance(a, nodes.table) for a in ar.ancestors(table)):
+            return  # a nested table keeps Sphinx's layout
+        if isinstance(table.previous_sibling(), addnodes.tabular_col_spec):
+            return  # the author chose the columns
+        columns = self.columns(table)
+        if not columns:
+            return
+        setup = [f"\\par\\begingroup\\artablesize{{{len(columns)}}}"]
+        setup += [f"\\artablecolumn{{{weight}}}{{{word}}}" for weight, word in columns]
+        setup.append(f"\\artablecolumns{{{int(spreads)}}}")
+        spec = "".join(
+            f">{{\\RaggedRight}}p{{\\arcolumn{{{i}}}}}" for i in range(1, len(columns) + 1)
+        )
+        table["classes"].append("longtable")
+        parent, index = table.parent, table.parent.index(table)
+        parent.insert(index + 1, nodes.raw("", "\\endgroup\n", format="latex"))
+        parent.insert(index, addnodes.tabular_col_spec(spec=spec))
+        parent.insert(index, nodes.raw("", "\n".join(setup) + "\n", format="latex"))
+
+    def columns(self, table: nodes.table) -> list[tuple[int, str]]:
+        """(weight, widest unbreakable word as LaTeX) of each column."""
+        tgroup = next(iter(table.findall(nodes.tgroup)), None)
+        if tgroup is None:
+            return []
+        count = int(tgroup["cols"])
+        lengths: list[list[int]] = [[] for _ in range(count)]
+        widest: list[tuple[float, str]] = [(0.0, "")] * count
+        for row in tgroup.findall(nodes.row):
+            column = 0
+            for entry in row.children:
+                span = int(entry.get("morecols", 0)) + 1
+                if span == 1 and column < count:
+                    lengths[column].append(len(entry.astext()))
+                    widest[column] = max(widest[column], self.widest_word(entry))
+                column += span
+        return [
+            (round(1000 * math.sqrt(sum(c) / len(c))) if c else 1000, word)
+            for c, (_, word) in zip(lengths, widest, strict=True)
+        ]
+
+    def widest_word(self, entry: nodes.Element) -> tuple[float, str]:
+        """The word that needs the widest column (estimated in letters), as
+        LaTeX: code, capitals, digits and brackets do not hyphenate; of a word
+        of letters, only a few must fit before a hyphen."""
+        found: tuple[float, str] = (0.0, "")
+        for text in entry.findall(nodes.Text):
+            code = any(isinstance(a, nodes.literal) for a in ar.ancestors(text))
+            for word in str(text).split():
+                latex = escape(self.config, word)
+                if code:
+                    found = max(
+                        found, (1.3 * len(word), f"\\sphinxcode{{\\sphinxupquote{{{latex}}}}}")
+                    )
+                elif word.isalpha() and not word.isupper():
+                    found = max(found, (min(len(word), 6.0), escape(self.config, word[:6]) + "-"))
+                else:
+                    found = max(found, (sum(1.4 if c.isupper() else 1 for c in word), latex))
+        return found
 
 
 class PackBibliography(ReaderTransform):
@@ -139,33 +284,68 @@ class LatexReferenceList(ReaderTransform):
 # -- configuration -------------------------------------------------------------------
 
 
+def escape(config: Config, text: str) -> str:
+    """Text from the data as LaTeX, for the engine in use. (Sphinx fills its
+    tables of escapes when the LaTeX builder starts, after config-inited.)"""
+    texescape.init()
+    return texescape.escape(text, config.latex_engine)
+
+
+def pdf_text(config: Config, text: str) -> str:
+    """Text for a PDF string (hyperref's metadata): no hyphen to protect
+    from ligatures there, and Sphinx's \\sphinxhyphen would vanish."""
+    return escape(config, text).replace(r"\sphinxhyphen{}", "-")
+
+
+def kind_key(config: Config) -> str:
+    """The kinds of note in their colours, with what the default ones do."""
+    parts = []
+    for kind, label in note_kinds(config).items():
+        part = f"{{\\sffamily\\bfseries\\color{{ar-{kind}}}\\MakeUppercase{{{escape(config, label)}}}}}"
+        if kind in KIND_KEYS:
+            part += f" {KIND_KEYS[kind]}"
+        parts.append(part)
+    return "; ".join(parts)
+
+
 def configure_latex(app: Sphinx, config: Config) -> None:
     """One LaTeX document per pack (the packs file is the single definition),
     the package of macros, colours for kinds of note the edition adds."""
     texescape.init()  # the LaTeX builder does it later; tex_escape is a no-op until then
     packs = packs_of(app.srcdir, config)
     if packs:
-        # Sphinx writes these as LaTeX: data from the packs file is escaped here.
+        # Sphinx inserts title and "author" (here the subtitle) as LaTeX.
         config.latex_documents = [
             (
                 pack.start,
                 f"{slug}.tex",
-                tex_escape(pack.title, config.latex_engine),
-                tex_escape(pack.subtitle or config.author, config.latex_engine),
+                escape(config, pack.title),
+                escape(config, pack.subtitle or config.author),
                 "manual",
                 True,
             )
             for slug, pack in packs.items()
         ]
     config.latex_additional_files.append(str(PACKAGE / "latex" / "annotatedreader.sty"))
+    # Notes stand in the right margin of every page, and a chapter starts on
+    # the next page, never after a blank one.
+    config.latex_elements.setdefault("extraclassoptions", "oneside,openany")
     extra = [kind for kind in note_kinds(config) if kind not in DEFAULT_KINDS]
     preamble = "".join(f"\\colorlet{{ar-{kind}}}{{ar-muted}}\n" for kind in extra)
-    preamble += f"\\renewcommand{{\\arreadername}}{{{tex_escape(config.reader_title, config.latex_engine)}}}\n"
+    preamble += f"\\renewcommand{{\\arreadername}}{{{escape(config, config.reader_title)}}}\n"
+    preamble += f"\\renewcommand{{\\arkindkey}}{{{kind_key(config)}}}\n"
     config.latex_elements["preamble"] = preamble + config.latex_elements.get("preamble", "")
 
 
 def setup_latex(app: Sphinx) -> None:
-    for transform in (LatexNoteLayout, PackBibliography, LatexReferenceList):
+    for transform in (
+        LatexNoteLayout,
+        LatexPilcrows,
+        LatexTables,
+        PackBibliography,
+        LatexReferenceList,
+    ):
         app.add_post_transform(transform)
+    app.set_translator("latex", PackTranslator)
     app.connect("config-inited", configure_latex, priority=800)
     app.add_latex_package("annotatedreader")
