@@ -159,18 +159,10 @@ def build(target: str, srcdir: Path, build_dir: Path, jobs: str = "1") -> list[P
 def compile_pdfs(latex_dir: Path, srcdir: Path) -> None:
     """Compile every pack (latexmk, xelatex), one line each with its page count
     and time; a pack that fails says why and where its text came from."""
-    from .pdf import PackFailed, build_pdf
+    from .pdf import compile_all
 
     if shutil.which("latexmk") is None:
         raise BuildError("latexmk is not installed: run `make system-deps` (TeX Live, xelatex)")
-    failed = []
-    for tex in sorted(latex_dir.glob("*.tex")):
-        try:
-            built = build_pdf(tex, srcdir)
-        except PackFailed as error:
-            print(error, file=sys.stderr)
-            failed.append(tex.stem)
-            continue
-        print(f"{built.pdf.name:<32} {built.pages:>4} pages {built.seconds:>5.0f} s", flush=True)
+    failed = compile_all(latex_dir, srcdir)
     if failed:
         raise BuildError(f"{', '.join(failed)} failed; nothing was published.")

@@ -124,27 +124,32 @@ def find_char(char: str, srcdir: Path, docname: str) -> list[str]:
     return found
 
 
+def compile_all(latex_dir: Path, srcdir: Path) -> list[str]:
+    """Compile every pack, printing one line each; the packs that failed (each
+    explained on stderr)."""
+    failed = []
+    for tex in sorted(latex_dir.glob("*.tex")):
+        try:
+            built = build_pdf(tex, srcdir.resolve())
+        except PackFailed as error:
+            print(error, file=sys.stderr)
+            failed.append(tex.stem)
+            continue
+        print(f"{built.pdf.name:<32} {built.pages:>4} pages {built.seconds:>5.0f} s", flush=True)
+    return failed
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("latexdir", type=Path, help="the LaTeX builder's output directory")
     parser.add_argument("--srcdir", type=Path, default=Path("."), help="the edition's sources")
     args = parser.parse_args(argv)
-    texs = sorted(args.latexdir.glob("*.tex"))
-    if not texs:
+    if not any(args.latexdir.glob("*.tex")):
         print(
             f"error: no .tex files in {args.latexdir}; run the LaTeX build first", file=sys.stderr
         )
         return 1
-    failed = False
-    for tex in texs:
-        try:
-            built = build_pdf(tex, args.srcdir.resolve())
-        except PackFailed as error:
-            print(error, file=sys.stderr)
-            failed = True
-            continue
-        print(f"{built.pdf.name:<32} {built.pages:>4} pages {built.seconds:>5.0f} s", flush=True)
-    return 1 if failed else 0
+    return 1 if compile_all(args.latexdir, args.srcdir) else 0
 
 
 if __name__ == "__main__":
