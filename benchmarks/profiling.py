@@ -1,8 +1,8 @@
-"""Profiles of our cold serial build: cProfile (the top 25 lines by
-cumulative time, and own time by package) and, because cProfile's per-call
-overhead inflates call-heavy code such as citeproc and docutils' tree walks,
-a sampling profile (pyinstrument) whose time is split into the stages of a
-build, each sample going to the innermost stage on its stack."""
+"""Profiles of our cold serial build. By default a sampling profile
+(pyinstrument): its time split into the stages of a build, each sample going
+to the innermost stage on its stack, and the top 25 lines by cumulative time.
+Optionally cProfile too (``--cprofile``), whose per-call overhead inflates
+call-heavy code such as citeproc and docutils' tree walks."""
 
 from __future__ import annotations
 
@@ -40,7 +40,17 @@ STAGES: list[tuple[str, Any]] = [
     ),
     ("HTML: docutils translator", lambda p, f: f == "write_doc"),
     ("HTML: page templates (Jinja, other than navigation)", lambda p, f: f == "handle_page"),
-    ("environment: pickling, merging", lambda p, f: "pickle" in f or f == "dump" or f == "load"),
+    (
+        "environment: pickling",
+        lambda p, f: (
+            "pickle" in f or (("pickle" in p or p == "<built-in>") and f in ("dump", "load"))
+        ),
+    ),
+    (
+        "plugins: importlib.metadata entry-point look-ups",
+        lambda p, f: "importlib/metadata" in p,
+    ),
+    ("HTML: Jinja template loading and compiling", lambda p, f: "jinja2/loaders.py" in p),
 ]
 OTHER = "other: start-up, imports, Sphinx core, I/O"
 
@@ -76,6 +86,25 @@ def _package(filename: str) -> str:
     return filename
 
 
+def summarise_pstats(stats_file: Path) -> dict[str, Any]:
+    """Top 25 by cumulative time, top 15 by own time, own time by package."""
+    stats = pstats.Stats(str(stats_file))
+    raw: dict[Any, Any] = stats.stats  # type: ignore[attr-defined]
+    result: dict[str, Any] = {"total_s": max((v[3] for v in raw.values()), default=0.0)}
+    for key, count in (("cumulative", 25), ("tottime", 15)):
+        buffer = StringIO()
+        stats.stream = buffer  # type: ignore[attr-defined]
+        stats.sort_stats(key).print_stats(count)
+        text = buffer.getvalue()
+        start = text.find("   ncalls")
+        result[key] = _short(text[start:] if start >= 0 else text)
+    totals: dict[str, float] = {}
+    for (filename, _line, _name), (_cc, _nc, tt, _ct, _callers) in raw.items():
+        totals[_package(filename)] = totals.get(_package(filename), 0.0) + tt
+    result["by_package"] = sorted(totals.items(), key=lambda kv: -kv[1])[:15]
+    return result
+
+
 def cprofile(n: int, base: Path) -> dict[str, Any]:
     src = gen.write_corpus(gen.make_corpus(n), base / "ours", "ours")
     out, doctrees = _fresh(base)
@@ -94,21 +123,7 @@ def cprofile(n: int, base: Path) -> dict[str, Any]:
     result: dict[str, Any] = {"seconds": run.seconds, "error": run.error}
     if not stats_file.exists():
         return result
-    stats = pstats.Stats(str(stats_file))
-    raw: dict[Any, Any] = stats.stats  # type: ignore[attr-defined]
-    result["total_s"] = max((v[3] for v in raw.values()), default=0.0)
-    for key, count in (("cumulative", 25), ("tottime", 15)):
-        buffer = StringIO()
-        stats.stream = buffer  # type: ignore[attr-defined]
-        stats.sort_stats(key).print_stats(count)
-        text = buffer.getvalue()
-        start = text.find("   ncalls")
-        result[key] = _short(text[start:] if start >= 0 else text)
-    totals: dict[str, float] = {}
-    for (filename, _line, _name), (_cc, _nc, tt, _ct, _callers) in raw.items():
-        totals[_package(filename)] = totals.get(_package(filename), 0.0) + tt
-    result["by_package"] = sorted(totals.items(), key=lambda kv: -kv[1])[:15]
-    return result
+    return {**result, **summarise_pstats(stats_file)}
 
 
 def _walk(frame: Any, stage: str) -> Iterator[tuple[str, float]]:
@@ -125,6 +140,7 @@ def _walk(frame: Any, stage: str) -> Iterator[tuple[str, float]]:
 
 def sampling(n: int, base: Path) -> dict[str, Any]:
     try:
+        from pyinstrument.renderers import PstatsRenderer
         from pyinstrument.session import Session
     except ImportError:
         return {"error": "pyinstrument is not installed (make .venv/.installed)"}
@@ -156,16 +172,19 @@ def sampling(n: int, base: Path) -> dict[str, Any]:
     stages: dict[str, float] = {}
     for stage, seconds in _walk(root, OTHER):
         stages[stage] = stages.get(stage, 0.0) + seconds
-    result["total_s"] = root.time
     result["stages"] = sorted(stages.items(), key=lambda kv: -kv[1])
-    return result
+    stats_file = base / "sampled.pstats"
+    rendered = PstatsRenderer().render(session)  # marshal bytes, decoded with surrogateescape
+    stats_file.write_bytes(rendered.encode("utf-8", errors="surrogateescape"))
+    return {**result, **summarise_pstats(stats_file), "total_s": root.time}
 
 
-def profile(n: int, work: Path) -> dict[str, Any]:
-    """Both profiles of our cold serial build at ``n``."""
+def profile(n: int, work: Path, with_cprofile: bool = False) -> dict[str, Any]:
+    """The sampling profile (and optionally cProfile) of our cold serial build at ``n``."""
     base = work / f"profile-n{n}"
-    print(f"Profile: our cold build at N = {n} under cProfile", flush=True)
-    result: dict[str, Any] = {"n": n, "cprofile": cprofile(n, base)}
     print(f"Profile: our cold build at N = {n} under pyinstrument", flush=True)
-    result["sampling"] = sampling(n, base)
+    result: dict[str, Any] = {"n": n, "sampling": sampling(n, base)}
+    if with_cprofile:
+        print(f"Profile: our cold build at N = {n} under cProfile", flush=True)
+        result["cprofile"] = cprofile(n, base)
     return result

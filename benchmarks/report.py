@@ -328,6 +328,26 @@ def book_section(book: dict[str, Any] | None) -> list[str]:
     return lines
 
 
+def _pstats_lines(result: dict[str, Any], label: str) -> list[str]:
+    total = result.get("total_s") or 1
+    lines = [
+        f"{label}: top 25 by cumulative time:",
+        "",
+        "```",
+        result["cumulative"],
+        "```",
+        "",
+        "Own time summed by package (a compiled Jinja template counts as jinja2 or "
+        "as the theme it comes from):",
+        "",
+        "| package | own time (s) | share |",
+        "|---|---:|---:|",
+    ]
+    for name, seconds in result.get("by_package", []):
+        lines.append(f"| {name} | {seconds:.1f} | {100 * seconds / total:.0f} % |")
+    return [*lines, "", "Top 15 by own time:", "", "```", result.get("tottime", ""), "```", ""]
+
+
 def profile_section(profile: dict[str, Any] | None) -> list[str]:
     if not profile:
         return ["No profile yet: `make bench N= PROFILE=200`."]
@@ -337,11 +357,13 @@ def profile_section(profile: dict[str, Any] | None) -> list[str]:
     if sampled.get("stages"):
         total = sampled.get("total_s") or 1
         lines += [
-            f"**Where the time goes** (pyinstrument, sampling every 2 ms, our cold serial "
-            f"build at N = {n}: {_s(sampled.get('seconds'))} s wall, {_s(total)} s sampled). "
-            "Each sample counts once, for the innermost stage on its stack, so the "
-            "stages add up to the whole build (citeproc called from the engine counts as "
-            "citeproc; the engine's own code as annotated_reader).",
+            f"Our cold serial build at N = {n} under pyinstrument (sampling every 2 ms): "
+            f"{_s(sampled.get('seconds'))} s wall, {_s(total)} s sampled.",
+            "",
+            "**Where the time goes.** Each sample counts once, for the innermost stage on "
+            "its stack, so the stages add up to the whole build: citeproc called from the "
+            "engine counts as citeproc, the rest of the engine's own code as "
+            "annotated_reader, what the theme's navigation code calls as navigation.",
             "",
             "| stage | seconds | share |",
             "|---|---:|---:|",
@@ -349,29 +371,24 @@ def profile_section(profile: dict[str, Any] | None) -> list[str]:
         for name, seconds in sampled["stages"]:
             lines.append(f"| {name} | {seconds:.1f} | {100 * seconds / total:.0f} % |")
         lines.append("")
+        if sampled.get("cumulative"):
+            lines += _pstats_lines(
+                sampled,
+                "The same samples as pstats (a sampling profiler knows no call counts, "
+                "shown as -1; recursive functions count their time once per level)",
+            )
     elif sampled.get("error"):
         lines += [f"Sampling profile failed: {sampled['error']}", ""]
     cprof = profile.get("cprofile") or {}
-    if not cprof.get("cumulative"):
-        return [*lines, f"The cProfile build failed: {cprof.get('error')}"]
-    lines += [
-        f"**cProfile** of the same build ({_s(cprof.get('seconds'))} s wall under the profiler, "
-        f"{_s(cprof.get('total_s'))} s profiled; cProfile's per-call cost inflates call-heavy "
-        "code such as citeproc and docutils tree walks): top 25 by cumulative time:",
-        "",
-        "```",
-        cprof["cumulative"],
-        "```",
-        "",
-        "Own time (tottime) summed by package:",
-        "",
-        "| package | own time (s) | share |",
-        "|---|---:|---:|",
-    ]
-    total = cprof.get("total_s") or 1
-    for name, seconds in cprof.get("by_package", []):
-        lines.append(f"| {name} | {seconds:.1f} | {100 * seconds / total:.0f} % |")
-    lines += ["", "Top 15 by own time:", "", "```", cprof.get("tottime", ""), "```"]
+    if cprof.get("cumulative"):
+        lines += _pstats_lines(
+            cprof,
+            f"**cProfile** of the same build ({_s(cprof.get('seconds'))} s wall under the "
+            "profiler; its per-call cost inflates call-heavy code such as citeproc and "
+            "docutils tree walks)",
+        )
+    elif cprof.get("error"):
+        lines += [f"The cProfile build failed: {cprof['error']}", ""]
     return lines
 
 

@@ -182,6 +182,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--edit-repeats", type=int, default=3, help="incremental builds per edit")
     parser.add_argument("--no-book", action="store_true", help="skip the real book")
     parser.add_argument("--profile", type=int, metavar="N", help="profile our cold build at N")
+    parser.add_argument("--cprofile", action="store_true", help="with --profile, cProfile too")
+    parser.add_argument(
+        "--render", action="store_true", help="only rewrite RESULTS.md from results-detail.json"
+    )
     parser.add_argument("--fresh", action="store_true", help="forget earlier results")
     parser.add_argument(
         "--quiet-wait",
@@ -195,6 +199,10 @@ def main(argv: list[str] | None = None) -> int:
     detail: dict[str, Any] = {}
     if DETAIL.exists() and not args.fresh:
         detail = json.loads(DETAIL.read_text(encoding="utf-8"))
+    if args.render:
+        save(detail)
+        print(render_terminal(detail))
+        return 0
     detail["machine"] = machine()
     corpora = {c["n"]: c for c in detail.get("corpora", [])}
     WORK.mkdir(exist_ok=True)
@@ -225,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
         }
         save(detail)
     if args.profile:
-        detail["profile"] = profile(args.profile, WORK)
+        detail["profile"] = profile(args.profile, WORK, with_cprofile=args.cprofile)
         save(detail)
     print(render_terminal(detail))
     return 0
