@@ -3,6 +3,7 @@ complete-reader PDF, and edit-to-screen time under ``make serve``."""
 
 from __future__ import annotations
 
+import http.client
 import os
 import re
 import shutil
@@ -126,8 +127,8 @@ def fetch(url: str) -> str | None:
     try:
         with urllib.request.urlopen(url, timeout=5) as response:
             return response.read().decode("utf-8", "replace")
-    except (urllib.error.URLError, OSError):
-        return None
+    except (urllib.error.URLError, http.client.HTTPException, OSError):
+        return None  # not served yet, or rewritten while being read
 
 
 def _tree_cpu_ticks(root: int) -> int:
@@ -256,7 +257,10 @@ def measure_book(work: Path, serve_edits: int = 3) -> BookResult:
 
     print("  book: edit to screen under make serve", flush=True)
     copy = copy_project(work / "serve-src")
-    measure_serve(copy, result, serve_edits, work / "serve.log")
+    try:
+        measure_serve(copy, result, serve_edits, work / "serve.log")
+    except Exception as error:  # reported, never silent
+        result.serve_error = f"{type(error).__name__}: {error}"
     return result
 
 
