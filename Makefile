@@ -68,8 +68,13 @@ serve: $(VENV)/.installed
 screenshots: system-deps all
 	$(BIN)/python scripts/screenshots.py
 
+# Benchmarks (never part of `make test`): synthetic corpora of N sources against
+# stock Jupyter Book and the engine switched off, and the real book. Writes
+# benchmarks/RESULTS.md and results.json. `make bench N="5 50" PROFILE=200`.
+N       ?= 5 50 200 500
+PROFILE ?=
 bench: $(VENV)/.installed
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python -m benchmarks.run --sizes $(N) $(if $(PROFILE),--profile $(PROFILE)) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(BUILD)

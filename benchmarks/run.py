@@ -1,117 +1,250 @@
-"""Benchmark: build time of synthetic corpora of N sources (each 20 paragraphs
-and 20 anchored notes) and N/5 chapters (each 30 passage references), with
-the book theme, full and incremental (one chapter edited). Prints a Markdown
-table with the machine it ran on; results are recorded in RESULTS.md."""
+"""``make bench``: build synthetic corpora of N sources in three variants
+(ours, stock Jupyter Book, engine off) and the real book, and write
+``benchmarks/RESULTS.md``, ``benchmarks/results.json`` and
+``benchmarks/results-detail.json``.
+
+    python -m benchmarks.run --sizes 5 50 200 500
+    python -m benchmarks.run --sizes 5 --no-book          # a quick try
+    python -m benchmarks.run --sizes --profile 200        # only the profile
+
+Results of sizes not measured in this run are kept from the previous
+``results-detail.json`` (``--fresh`` starts over), so a long size can be run
+on its own. Corpora and build output go to ``benchmarks/_corpus/`` (ignored
+by git); the project's own sources are only ever read, and the real book is
+built from a temporary copy.
+"""
 
 from __future__ import annotations
 
+import argparse
+import datetime as dt
+import json
 import os
 import platform
 import shutil
 import subprocess
 import sys
-import time
+from dataclasses import asdict
+from importlib import metadata
 from pathlib import Path
+from typing import Any
+
+from . import corpus as gen
+from .book import measure_book, serve_edit_s
+from .measure import QUIET, Run, sphinx_html
+from .profiling import profile
+from .report import render_markdown, render_terminal, results_json
 
 HERE = Path(__file__).resolve().parent
-CORPUS = HERE / "_corpus"
-SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "10 50 100").split()]
-WORDS = [
-    "harbour",
-    "trade",
-    "ship",
-    "port",
-    "tariff",
-    "alliance",
-    "treaty",
-    "summit",
-    "market",
-    "defence",
-]
-
-CONF = """
-extensions = ["myst_parser", "sphinxcontrib.bibtex", "annotated_reader"]
-myst_enable_extensions = ["colon_fence"]
-smartquotes = False
-bibtex_bibfiles = ["refs.bib"]
-bibtex_default_style = "reader-apa"
-exclude_patterns = ["_build", "sources/raw"]
-html_theme = "sphinx_book_theme"
-"""
+WORK = HERE / "_corpus"
+DETAIL = HERE / "results-detail.json"
+PACKAGES = (
+    "sphinx",
+    "docutils",
+    "myst-parser",
+    "sphinx-book-theme",
+    "pydata-sphinx-theme",
+    "sphinx-design",
+    "sphinxcontrib-bibtex",
+    "pybtex",
+    "citeproc-py",
+    "jinja2",
+    "sphinx-autobuild",
+    "annotated-reader",
+)
+EDITS = {
+    "edit_note": gen.edit_note,
+    "edit_chapter": gen.edit_chapter,
+    "edit_bib": gen.edit_bib,
+}
 
 
-def sentence(i: int, j: int) -> str:
-    words = [WORDS[(i * 7 + j * 3 + k) % len(WORDS)] for k in range(12)]
-    return f"Paragraph {j} of source {i} says {' '.join(words)} and mark{i}x{j} here."
+def machine() -> dict[str, Any]:
+    def first(path: str, prefix: str) -> str:
+        try:
+            for line in Path(path).read_text().splitlines():
+                if line.startswith(prefix):
+                    return line.split(":" if ":" in line else "=", 1)[1].strip().strip('"')
+        except OSError:
+            pass
+        return ""
+
+    mem_kb = first("/proc/meminfo", "MemTotal").split()
+    versions = {}
+    for name in PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=HERE, capture_output=True, text=True
+    ).stdout.strip()
+    return {
+        "cores": os.cpu_count(),
+        "memory_gib": round(int(mem_kb[0]) / 2**20, 1) if mem_kb else None,
+        "cpu": first("/proc/cpuinfo", "model name") or platform.processor(),
+        "os": first("/etc/os-release", "PRETTY_NAME") or platform.platform(),
+        "python": platform.python_version(),
+        "packages": versions,
+        "commit": commit,
+    }
 
 
-def make_corpus(root: Path, sources: int) -> None:
-    shutil.rmtree(root, ignore_errors=True)
-    (root / "sources" / "raw").mkdir(parents=True)
-    (root / "themes").mkdir()
-    (root / "conf.py").write_text(CONF)
-    bib, toc = [], []
-    for i in range(sources):
-        key = f"src{i:04d}"
-        bib.append(
-            f"@misc{{{key}, author = {{Author{i}, A.}}, title = {{Source {i}}}, year = {{2020}}, keywords = {{source}}}}"
-        )
-        paras = [sentence(i, j) for j in range(1, 21)]
-        (root / "sources" / "raw" / f"{key}.txt").write_text("\n\n".join(paras) + "\n")
-        body = []
-        for j, para in enumerate(paras, start=1):
-            body.append(para)
-            body.append(
-                f":::{{annotation}} gloss\n:anchor: mark{i}x{j}\n:themes: t{i % max(1, sources // 5)}\nA note.\n:::"
-            )
-        page = f"---\nsource: {key}\nraw: raw/{key}.txt\n---\n\n# Source {i}\n\n```{{source-info}}\n```\n\n"
-        (root / "sources" / f"{key}.md").write_text(page + "\n\n".join(body) + "\n")
-        toc.append(f"sources/{key}")
-    for t in range(max(1, sources // 5)):
-        refs = "\n\n".join(
-            f"See {{passage}}`src{(t * 5 + r) % sources:04d}:{r % 20 + 1}`." for r in range(30)
-        )
-        (root / "themes" / f"t{t}.md").write_text(
-            f"---\ntheme: t{t}\n---\n\n# Theme {t}\n\n{refs}\n"
-        )
-        toc.append(f"themes/t{t}")
-    (root / "refs.bib").write_text("\n".join(bib) + "\n")
-    (root / "index.md").write_text("# Bench\n\n```{toctree}\n" + "\n".join(toc) + "\n```\n")
+def loadavg() -> list[float]:
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return []
 
 
-def timed_build(root: Path) -> float:
-    start = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "-m", "sphinx", "-b", "html", "-q", str(root), str(root / "_build")],
-        check=True,
-        stderr=subprocess.DEVNULL,
+def fresh_build(src: Path, base: Path, tag: str, jobs: int = 1) -> Run:
+    out, doctrees = base / "out" / tag, base / "doctrees" / tag
+    shutil.rmtree(out, ignore_errors=True)
+    shutil.rmtree(doctrees, ignore_errors=True)
+    return sphinx_html(src, out, doctrees, jobs=jobs)
+
+
+def show(label: str, run: Run) -> None:
+    if run.ok:
+        extra = f", {len(run.pages)} pages written" if run.pages else ""
+        rss = f", {run.peak_rss_mb:.0f} MiB" if run.peak_rss_mb else ""
+        print(f"    {label}: {run.seconds:.1f} s (CPU {run.cpu_s:.1f} s{rss}{extra})", flush=True)
+    else:
+        print(f"    {label}: FAILED: {run.error}", flush=True)
+
+
+def warm_up() -> None:
+    """One untimed build first, so that no variant pays for cold file caches."""
+    base = WORK / "warm-up"
+    src = gen.write_corpus(gen.make_corpus(3), base / "ours", "ours")
+    print("Warm-up build (untimed)", flush=True)
+    fresh_build(src, base, "ours")
+
+
+def bench_size(n: int, repeats: int, edit_repeats: int) -> dict[str, Any]:
+    base = WORK / f"n{n}"
+    texts = gen.make_corpus(n)
+    srcs = {v: gen.write_corpus(texts, base / v, v) for v in gen.VARIANTS}
+    notes = sum(len(s.notes) for s in texts.sources)
+    print(f"N = {n}: {n} sources, {len(texts.chapters)} chapters, {notes} notes", flush=True)
+    record: dict[str, Any] = {
+        "n": n,
+        "date": dt.datetime.now().isoformat(timespec="seconds"),
+        "chapters": len(texts.chapters),
+        "notes": notes,
+        "repeats": repeats,
+        "edit_repeats": edit_repeats,
+        "load_before": loadavg(),
+        "cold": {"ours": [], "stock": [], "engine_off": [], "ours_j2": []},
+        "incremental": {name: [] for name in ("noop", *EDITS)},
+        "edited": {},
+    }
+    cold = record["cold"]
+    # The variants take turns, in a rotating order, so that a burst of load
+    # from elsewhere does not always hit the same one. Each has its own output.
+    order = ["stock", "engine_off", "ours_j2", "ours"]
+    for r in range(repeats):
+        for tag in order[r % 4 :] + order[: r % 4]:
+            variant = "ours" if tag == "ours_j2" else tag
+            run = fresh_build(srcs[variant], base, tag, jobs=2 if tag == "ours_j2" else 1)
+            cold[tag].append(asdict(run))
+            show(f"cold {tag} #{r + 1}", run)
+    # Incremental builds of ours, on the output of its last cold build.
+    if cold["ours"][-1]["seconds"] is not None:
+        out, doctrees = base / "out" / "ours", base / "doctrees" / "ours"
+        for k in range(edit_repeats):
+            run = sphinx_html(srcs["ours"], out, doctrees)
+            record["incremental"]["noop"].append(asdict(run))
+            show(f"no-op #{k + 1}", run)
+        for name, edit in EDITS.items():
+            for k in range(edit_repeats):
+                try:
+                    record["edited"][name] = edit(srcs["ours"], texts, k)
+                except RuntimeError as error:
+                    run = Run(None, error=f"could not edit: {error}")
+                else:
+                    run = sphinx_html(srcs["ours"], out, doctrees)
+                record["incremental"][name].append(asdict(run))
+                show(f"{name} #{k + 1}", run)
+    else:
+        for runs in record["incremental"].values():
+            runs.append(asdict(Run(None, error="not run: our cold build failed")))
+    record["load_after"] = loadavg()
+    return record
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", nargs="*", type=int, default=[5, 50, 200, 500])
+    parser.add_argument(
+        "--repeats", type=int, default=None, help="cold builds per variant (default 3 if N <= 50)"
     )
-    return time.perf_counter() - start
-
-
-def main() -> int:
-    cpu = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor(),
+    parser.add_argument("--edit-repeats", type=int, default=3, help="incremental builds per edit")
+    parser.add_argument("--no-book", action="store_true", help="skip the real book")
+    parser.add_argument("--profile", type=int, metavar="N", help="profile our cold build at N")
+    parser.add_argument("--cprofile", action="store_true", help="with --profile, cProfile too")
+    parser.add_argument(
+        "--render", action="store_true", help="only rewrite RESULTS.md from results-detail.json"
     )
-    print(
-        f"Machine: {cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
+    parser.add_argument("--fresh", action="store_true", help="forget earlier results")
+    parser.add_argument(
+        "--quiet-wait",
+        type=float,
+        default=30.0,
+        help="before each build, wait up to this many seconds for other load to drop",
     )
-    print("\n| sources | chapters | notes | full build (s) | incremental, one chapter edited (s) |")
-    print("|---:|---:|---:|---:|---:|")
-    for n in SIZES:
-        root = CORPUS / f"n{n}"
-        make_corpus(root, n)
-        full = timed_build(root)
-        chapter = root / "themes" / "t0.md"
-        chapter.write_text(chapter.read_text() + "\nOne more sentence.\n")
-        incremental = timed_build(root)
-        print(f"| {n} | {max(1, n // 5)} | {n * 20} | {full:.1f} | {incremental:.1f} |")
+    args = parser.parse_args(argv)
+    QUIET["max_wait"] = args.quiet_wait
+
+    detail: dict[str, Any] = {}
+    if DETAIL.exists() and not args.fresh:
+        detail = json.loads(DETAIL.read_text(encoding="utf-8"))
+    if args.render:
+        save(detail)
+        print(render_terminal(detail))
+        return 0
+    detail["machine"] = machine()
+    corpora = {c["n"]: c for c in detail.get("corpora", [])}
+    WORK.mkdir(exist_ok=True)
+    if args.sizes:
+        warm_up()
+    for n in args.sizes:
+        repeats = args.repeats if args.repeats is not None else (3 if n <= 50 else 1)
+        corpora[n] = bench_size(n, max(1, repeats), max(1, args.edit_repeats))
+        detail["corpora"] = [corpora[k] for k in sorted(corpora)]
+        save(detail)
+    detail["corpora"] = [corpora[k] for k in sorted(corpora)]
+    if not args.no_book:
+        print("The real book", flush=True)
+        book = measure_book(WORK / "book")
+        detail["book"] = {
+            "date": dt.datetime.now().isoformat(timespec="seconds"),
+            "cold_html": asdict(book.cold_html) if book.cold_html else None,
+            "edit_note": asdict(book.edit_note) if book.edit_note else None,
+            "latex": asdict(book.latex) if book.latex else None,
+            "latexmk": asdict(book.latexmk) if book.latexmk else None,
+            "pdf_s": book.pdf_s,
+            "pdf_error": book.pdf_error,
+            "pdf_pages": book.pdf_pages,
+            "serve_edits": book.serve_edits,
+            "serve_edit_s": serve_edit_s(book),
+            "serve_error": book.serve_error,
+            "serve_command": book.serve_command,
+        }
+        save(detail)
+    if args.profile:
+        detail["profile"] = profile(args.profile, WORK, with_cprofile=args.cprofile)
+        save(detail)
+    print(render_terminal(detail))
     return 0
+
+
+def save(detail: dict[str, Any]) -> None:
+    DETAIL.write_text(json.dumps(detail, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    (HERE / "results.json").write_text(
+        json.dumps(results_json(detail), indent=2) + "\n", encoding="utf-8"
+    )
+    (HERE / "RESULTS.md").write_text(render_markdown(detail), encoding="utf-8")
 
 
 if __name__ == "__main__":
