@@ -28,8 +28,6 @@ import pytest
 
 from ..read.census import front_matter
 
-SKIPPED_DIRS = {"_build", "tests", "src", "node_modules", "benchmarks"}
-
 
 @dataclass
 class Edition:
@@ -39,15 +37,18 @@ class Edition:
 
     @cached_property
     def pages(self) -> dict[str, dict[str, str]]:
-        """docname -> front matter, for every Markdown page of the edition."""
+        """docname -> front matter, for every Markdown page that Sphinx reads:
+        the edition's own ``exclude_patterns`` decide, as in the build."""
+        from sphinx.config import Config
+        from sphinx.util.matching import Matcher
+
+        excluded = Matcher(list(Config.read(self.root).exclude_patterns))
         found = {}
         for path in sorted(self.root.rglob("*.md")):
-            parts = path.relative_to(self.root).parts
-            if any(p in SKIPPED_DIRS or p.startswith(".") for p in parts[:-1]):
+            relative = path.relative_to(self.root).as_posix()
+            if excluded(relative) or any(p.startswith(".") for p in relative.split("/")):
                 continue
-            if len(parts) == 1 and path.stem in ("README", "AUTHORING"):
-                continue
-            found[str(path.relative_to(self.root).with_suffix(""))] = front_matter(path)
+            found[relative.removesuffix(".md")] = front_matter(path)
         return found
 
     @cached_property
