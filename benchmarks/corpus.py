@@ -397,7 +397,7 @@ def make_corpus(n: int, seed: int = 13) -> Corpus:
         Event(
             date=f"{2000 + k}-{k % 12 + 1:02d}",
             title=_sentence(rng, 8).rstrip("."),
-            status=("found", "confirmed", "general")[k % 3],
+            status="cited" if k % 2 else "source",
             passages=[f"{sources[(k * 3) % n].key}:{k + 1}"],
             cite=[others[k % n_others].key] if k % 2 else [],
         )
@@ -711,7 +711,7 @@ ENGINE_OFF_CONF = """
 from pathlib import Path as _Path  # noqa: E402
 
 import annotated_reader as _reader  # noqa: E402
-from annotated_reader.bibstyle import register as _register_styles  # noqa: E402
+from annotated_reader.cite.style import register as _register_styles  # noqa: E402
 
 _register_styles()
 extensions = [e for e in extensions if e != "annotated_reader"]
