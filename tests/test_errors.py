@@ -583,6 +583,14 @@ CATALOGUE: list[Mistake] = [
             Expect("paragraph_changed", "themes/ports.md", "doe2020:3|", "doe2020:2-3 points at"),
             Expect("bad_passage", "themes/ports.md", "doe2020:3|", "3 is out of range"),
             Expect("bad_passage", "themes/ports.md", "doe2020:3|", "2-3 is out of range"),
+            # A note on another page cites the same paragraphs.
+            Expect("bad_passage", "sources/roe2019.md", "doe2020:3", "3 is out of range"),
+            Expect(
+                "paragraph_changed", "sources/roe2019.md", "doe2020:3", "doe2020:3 points at"
+            ),
+            Expect(
+                "paragraph_changed", "sources/roe2019.md", "doe2020:3", "doe2020:1 points at"
+            ),
         ],
     ),
     # -- files that cannot be read -----------------------------------------------------
@@ -608,7 +616,7 @@ CATALOGUE: list[Mistake] = [
                 "not_utf8",
                 "refs.bib",
                 "Ro",
-                "refs.bib is not UTF-8 (byte 0xe9 at line 17): save it as UTF-8",
+                "refs.bib is not UTF-8 (byte 0xe9 at line 16): save it as UTF-8",
             )
         ],
     ),
@@ -685,8 +693,8 @@ ACCEPTED: dict[str, dict[str, Edit]] = {
             "\n<!-- an HTML comment is dropped -->\n"
         ),
         "refs.bib": replace(
-            "title = {A Short Essay on Harbours},",
-            "title = {A Short Essay on Harbours: 50\\% of {\\'e}t\\'e and file\\_name \\& more},",
+            "title = {A short essay on harbours},",
+            "title = {A short essay on harbours: 50\\% of {\\'e}t\\'e and file\\_name \\& more},",
         ),
     },
     "allowed": {"themes/ports.md": append("\nSome <b>bold</b> and x<sup>2</sup>.\n")},
