@@ -20,6 +20,8 @@ from layout import DESKTOP, PHONE, assert_notes_level
 pytestmark = pytest.mark.browser
 SOURCE_PAGES = sorted(SOURCES.values())
 CHAPTER_PAGES = sorted(THEMES.values())
+# A paragraph locator in any of the styles: "para. 3", "paras. 3–4", "par. 3", "¶ 3".
+PARAGRAPH = re.compile(r"\b(paras?|pars?)\. \d|¶ ?\d")
 
 
 def settled(page) -> None:
@@ -205,7 +207,7 @@ def test_preview_shows_on_hover_and_is_not_the_links_name(page, site):
     expect(link).to_have_accessible_name(link.inner_text())
     link.hover()
     expect(preview).to_be_visible()
-    assert "¶" in preview.inner_text()
+    assert PARAGRAPH.search(preview.inner_text()), preview.inner_text()
     expect(link).to_have_accessible_description(preview.inner_text())
     # Hoverable: the pointer may move onto the preview without losing it.
     box = preview.bounding_box()
@@ -222,7 +224,7 @@ def test_glossary_term_previews_its_definition_with_passages(page, site):
     link.focus()
     preview = page.locator("#ar-preview")
     expect(preview).to_be_visible()
-    assert "¶" in preview.inner_text()
+    assert PARAGRAPH.search(preview.inner_text()), preview.inner_text()
     assert "; ;" not in preview.inner_text()
     page.keyboard.press("Escape")
     expect(preview).to_be_hidden()

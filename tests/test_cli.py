@@ -136,6 +136,7 @@ def test_markup_in_the_text_shows_as_text_and_no_page_can_run_code(imported):
     park = build.page("sources/park2023").select_one("article")
     shown = [p.get_text() for p in park.select("div.ar-text > p")]
     assert '<script>alert("the tide is out")</script>' in shown
+
     # Every <script> of every page is one the theme or the extension wrote;
     # the page's JSON-LD is data, not code, and holds no markup.
     def scripts(page, docname):

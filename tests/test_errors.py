@@ -585,12 +585,8 @@ CATALOGUE: list[Mistake] = [
             Expect("bad_passage", "themes/ports.md", "doe2020:3|", "2-3 is out of range"),
             # A note on another page cites the same paragraphs.
             Expect("bad_passage", "sources/roe2019.md", "doe2020:3", "3 is out of range"),
-            Expect(
-                "paragraph_changed", "sources/roe2019.md", "doe2020:3", "doe2020:3 points at"
-            ),
-            Expect(
-                "paragraph_changed", "sources/roe2019.md", "doe2020:3", "doe2020:1 points at"
-            ),
+            Expect("paragraph_changed", "sources/roe2019.md", "doe2020:3", "doe2020:3 points at"),
+            Expect("paragraph_changed", "sources/roe2019.md", "doe2020:3", "doe2020:1 points at"),
         ],
     ),
     # -- files that cannot be read -----------------------------------------------------
