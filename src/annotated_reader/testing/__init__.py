@@ -41,8 +41,10 @@ class Edition:
         the edition's own ``exclude_patterns`` decide, as in the build."""
         from sphinx.config import Config
         from sphinx.util.matching import Matcher
+        from sphinx.util.tags import Tags
 
-        excluded = Matcher(list(Config.read(self.root).exclude_patterns))
+        config = Config.read(self.root, overrides={}, tags=Tags())
+        excluded = Matcher(list(config.exclude_patterns))
         found = {}
         for path in sorted(self.root.rglob("*.md")):
             relative = path.relative_to(self.root).as_posix()
