@@ -122,6 +122,11 @@ CATALOGUE: list[Mistake] = [
         warnings=[Expect("anchor_overlap", "sources/bad2020.md", 29, "anchor one of the notes")],
     ),
     Mistake(
+        "a paragraph's notes written out of the order of their anchors",
+        "errors",
+        warnings=[Expect("note_order", "sources/bad2020.md", 52, "move this note above")],
+    ),
+    Mistake(
         "an unknown kind of note",
         "errors",
         warnings=[Expect("unknown_kind", "sources/bad2020.md", 34, "use one of: gloss, context")],

@@ -21,6 +21,7 @@ class Warn(StrEnum):
     ANCHOR_MISSING = "anchor_missing"
     ANCHOR_AMBIGUOUS = "anchor_ambiguous"
     ANCHOR_OVERLAP = "anchor_overlap"
+    NOTE_ORDER = "note_order"
     ORPHAN_ANNOTATION = "orphan_annotation"
     BAD_PASSAGE = "bad_passage"
     QUOTE_NOT_FOUND = "quote_not_found"

@@ -286,6 +286,7 @@ def check_raw(env: BuildEnvironment, docname: str, raw: str, blocks: list[nodes.
 
 def attach_notes(doctree: nodes.document, page: SourcePage, registry: list[Note]) -> None:
     """Move each note into the paragraph above it, number it, mark its anchor."""
+    previous: dict[int, tuple[int, ar.annotation]] = {}  # ¶ -> (anchor start, note)
     for count, note in enumerate(list(doctree.findall(ar.annotation)), start=1):
         note["number"] = count
         note["ids"] = [f"note-{count}"]
@@ -303,6 +304,7 @@ def attach_notes(doctree: nodes.document, page: SourcePage, registry: list[Note]
         note["para"] = target["number"]
         target += note
         if note["anchor"]:
+            check_order(target, note, previous)
             mark_anchor(target[0], note)
         registry.append(
             Note(
@@ -316,6 +318,30 @@ def attach_notes(doctree: nodes.document, page: SourcePage, registry: list[Note]
                 note.line or 0,
             )
         )
+
+
+def check_order(
+    paragraph: ar.numbered_paragraph,
+    note: ar.annotation,
+    previous: dict[int, tuple[int, ar.annotation]],
+) -> None:
+    """Notes are numbered as written; the margin reads in anchor order, so a
+    paragraph's notes must be written in the order of their anchors."""
+    spans = find_phrase(note["anchor"], paragraph[0].astext())
+    if len(spans) != 1:
+        return  # mark_anchor reports it
+    start = spans[0][0]
+    number = paragraph["number"]
+    if number in previous and start < previous[number][0]:
+        earlier = previous[number][1]
+        warn(
+            Warn.NOTE_ORDER,
+            f"the anchor {note['anchor']!r} comes before the anchor {earlier['anchor']!r} "
+            f"of the note above it in ¶ {number}; write a paragraph's notes in the order "
+            "of their anchors (move this note above that one)",
+            note,
+        )
+    previous[number] = (start, note)
 
 
 def _paragraph_before(note: ar.annotation) -> ar.numbered_paragraph | None:
