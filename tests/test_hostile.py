@@ -84,6 +84,7 @@ def visit_every_page(browser, directory: Path) -> dict[str, list[str]]:
             page.wait_for_load_state("load")
             for number in page.locator("a.ar-pnum").all()[:2]:
                 number.click()
+                page.keyboard.press("Escape")  # the cite box would cover the next number
             for link in page.locator("a.ar-has-preview").all()[:3]:
                 link.hover()
             watched = page.evaluate("window.__reader")

@@ -107,7 +107,8 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_transform(RefuseRawMarkup)
     setup_packs(app)
     app.connect("env-get-outdated", on_env_get_outdated)
-    app.connect("builder-inited", check_bibliography, priority=400)  # before sphinxcontrib-bibtex
+    # config-inited: sphinxcontrib-bibtex 2.6 reads the .bib files as the environment is made
+    app.connect("config-inited", check_bibliography, priority=900)
     app.connect("env-before-read-docs", end_lenient)
     app.connect("env-before-read-docs", skip_undecodable)
     app.connect("doctree-read", on_doctree_read, priority=600)

@@ -421,7 +421,7 @@ def bib_lines(paths: list[Path]) -> tuple[dict[str, BibLine], list[BibLine]]:
     return entries, todos
 
 
-def check_bibliography(app: Sphinx) -> None:
+def check_bibliography(app: Sphinx, *args: Any) -> None:
     """Report every problem of the .bib files, once per build, before
     sphinxcontrib-bibtex reads them; a file it could not read would stop the
     build with a traceback, so it is then read leniently (the build still fails)."""
