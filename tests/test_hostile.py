@@ -145,10 +145,5 @@ def test_the_book_works_under_the_policy(browser, book):
     assert visit["errors"] == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="annotated-reader.js builds the paragraph citation panel with innerHTML "
-    "(the front-end rewrite replaces it; data is escaped meanwhile)",
-)
 def test_scripts_never_give_data_to_innerHTML(hostile_visit):
     assert [v[:200] for v in hostile_visit["innerHTML"] if "Lee" in v] == []
