@@ -287,7 +287,7 @@ def item_id(name: str) -> str:
 def accessibility_summary(book: EBook) -> str:
     return (
         "Text with a table of contents, headings for every page and section, and a page "
-        "list that marks where each page begins. The source texts are reproduced verbatim "
+        "list that marks where each page of the web edition begins. The source texts are reproduced verbatim "
         "with numbered paragraphs. Each editorial note follows the paragraph it annotates, "
         "is linked from a raised number in the text and back to it, and names its kind in "
         "words; colour is never the only sign of a note. The only image is the cover, which "
@@ -313,6 +313,10 @@ def package(book: EBook, files: dict[str, bytes], spine: list[str], moment: date
         meta.append(
             f'<meta refines="#editor-{number}" property="role" scheme="marc:relators">edt</meta>'
         )
+    # The page list marks where each page of the web edition begins: that
+    # edition is the source of the page breaks (Ace requires it to be named).
+    meta.append(f'<dc:source id="pages">{escape(book.base_url or book.edition_title)}</dc:source>')
+    meta.append('<meta refines="#pages" property="source-of">pagination</meta>')
     if book.rights:
         meta.append(f"<dc:rights>© {escape(book.rights)}</dc:rights>")
     meta.extend(f"<dc:subject>{escape(word)}</dc:subject>" for word in book.keywords)
