@@ -229,9 +229,10 @@ class EbookTransform(ReaderTransform):
 
 
 class EbookNoteLayout(EbookTransform):
-    """Each note moves out of its paragraph to right after it, in order, so
-    the text reads on and the notes follow; a note without an anchor gets
-    its reference at the end of its paragraph's text."""
+    """Each note moves out of its paragraph to right after it, in order, and
+    "Discussed in" after the notes (reading systems that show notes as pop-ups
+    hide them, and the text reads on); a note without an anchor gets its
+    reference at the end of its paragraph's text."""
 
     default_priority = 7  # after Backlinks (6), as the site's layout
 
@@ -240,14 +241,21 @@ class EbookNoteLayout(EbookTransform):
             number_after_punctuation(mark)
         for para in list(self.document.findall(ar.numbered_paragraph)):
             notes = [child for child in para.children if isinstance(child, ar.annotation)]
+            after = [
+                c
+                for c in para.children
+                if isinstance(c, nodes.Element) and "ar-backlinks" in c["classes"]
+            ]
             text = next((c for c in para.children if isinstance(c, nodes.paragraph)), None)
             for note in notes:
                 para.remove(note)
                 if not note["anchor"] and text is not None and note["ids"]:
                     ref = note_reference(note["number"], note["ids"][0], note["kind"], self.config)
                     text += nodes.raw("", ref, format="html")
+            for box in after:
+                para.remove(box)
             parent = para.parent
-            parent[parent.index(para) + 1 : parent.index(para) + 1] = notes
+            parent[parent.index(para) + 1 : parent.index(para) + 1] = [*notes, *after]
 
 
 class EbookCiteBox(EbookTransform):
