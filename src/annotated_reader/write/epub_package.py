@@ -182,7 +182,7 @@ def cover_svg(book: EBook) -> str:
     """A typographic cover: the pack's title, subtitle and editors."""
     lines = []
     y = 250
-    for line in textwrap.wrap(book.title, 22):
+    for line in textwrap.wrap(book.title, 20):
         lines.append(f'<text x="60" y="{y}" class="t">{escape(line)}</text>')
         y += 62
     y += 30
