@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import posixpath
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -307,3 +308,38 @@ def test_two_builds_are_byte_identical(
     again = build_epubs(tmp_path_factory.mktemp("epub-again"))
     for slug, book in books.items():
         assert again[slug].path.read_bytes() == book.path.read_bytes(), slug
+
+
+def test_unclosed_html_in_the_text_is_a_warning_and_shown_as_text(rootdir, tmp_path) -> None:
+    """A browser forgives `<b>` without `</b>`; an e-book's XML page does not:
+    the build says where, and the e-book shows the markup as text."""
+    from io import StringIO
+
+    from sphinx.testing.util import SphinxTestApp
+    from sphinx.util.console import strip_escape_sequences
+
+    src = tmp_path / "src"
+    shutil.copytree(rootdir / "test-basic", src)
+    chapter = src / "themes" / "ports.md"
+    text = chapter.read_text(encoding="utf-8")
+    chapter.write_text(text + "\nSome <b>bold and x<sup>2</sup>.\n", encoding="utf-8")
+    line = len(text.splitlines()) + 2
+    app = SphinxTestApp(
+        "reader-epub",
+        srcdir=src,
+        builddir=tmp_path / "out",
+        freshenv=True,
+        warning=StringIO(),
+        confoverrides={"reader_allowed_html": ["b", "sup"]},
+    )
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    warnings = strip_escape_sequences(app.warning.getvalue())
+    assert f"themes/ports.md:{line}: WARNING: <b> is not closed in its paragraph" in warnings
+    assert "[annotated_reader.raw_html]" in warnings
+    with zipfile.ZipFile(Path(app.outdir) / "harbours.epub") as book:
+        page = book.read("EPUB/themes/ports.xhtml").decode("utf-8")
+    etree.fromstring(page.encode("utf-8"))
+    assert "Some &lt;b&gt;bold and x&lt;sup&gt;2&lt;/sup&gt;." in page

@@ -11,6 +11,7 @@ links the HTML builder's assets and puts footnotes at the end."""
 
 from __future__ import annotations
 
+import re
 import time
 from html import escape
 from pathlib import Path
@@ -26,7 +27,9 @@ from sphinx.util.osutil import relative_uri
 from .. import nodes as ar
 from ..cite.csl import STYLES, Edition, in_text, paragraph_reference, reference, to_nodes
 from ..config import note_kinds
+from ..diagnostics import Warn, warn
 from ..read.packs import packs_of
+from ..read.raw_markup import VOID
 from .content import EXAMPLE_PARAGRAPH, ReaderTransform
 from .epub_package import EBook, Page, write_epub
 from .html import number_after_punctuation
@@ -291,7 +294,69 @@ class EbookCiteBox(EbookTransform):
             card += box
 
 
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)[^>]*?(/?)>")
+
+
+class UnclosedMarkup(EbookTransform):
+    """An e-book's page is XML: HTML written in the text (the tags
+    ``reader_allowed_html`` lets through) must close, in the same paragraph,
+    every tag it opens. A browser forgives ``<b>bold`` without ``</b>``; a
+    reading system refuses the page. Such markup is shown as text."""
+
+    default_priority = 8
+
+    def run(self, **kwargs: Any) -> None:
+        parents = {id(n.parent): n.parent for n in self.document.findall(nodes.raw)}
+        for parent in parents.values():
+            raws = [
+                c
+                for c in parent.children
+                if isinstance(c, nodes.raw) and "html" in c.get("format", "").split()
+            ]
+            problem = self.unbalanced(raws)
+            if problem is None:
+                continue
+            message, where = problem
+            warn(Warn.RAW_HTML, message, where)
+            for raw in raws:
+                text = raw.astext()
+                if isinstance(parent, nodes.TextElement):
+                    raw.replace_self(nodes.Text(text))
+                else:
+                    raw.replace_self(nodes.paragraph("", text))
+
+    @staticmethod
+    def unbalanced(raws: list[nodes.raw]) -> tuple[str, nodes.raw] | None:
+        """What is wrong with the tags of these sibling raw nodes, and where."""
+        opened: list[tuple[str, nodes.raw]] = []
+        for raw in raws:
+            for closing, tag, empty in _TAG.findall(raw.astext()):
+                tag = tag.lower()
+                if tag in VOID or empty:
+                    continue
+                if not closing:
+                    opened.append((tag, raw))
+                elif opened and opened[-1][0] == tag:
+                    opened.pop()
+                else:
+                    return (
+                        f"</{tag}> closes a tag that is not open here; the e-book "
+                        "shows this HTML as text (its pages are XML): open and close "
+                        "each tag in the same paragraph",
+                        raw,
+                    )
+        if opened:
+            tag, raw = opened[-1]
+            return (
+                f"<{tag}> is not closed in its paragraph; the e-book shows this HTML as "
+                f"text (its pages are XML): write <{tag}>...</{tag}> in one paragraph",
+                raw,
+            )
+        return None
+
+
 def setup_epub(app: Sphinx) -> None:
     app.add_builder(ReaderEpubBuilder)
     app.add_post_transform(EbookNoteLayout)
     app.add_post_transform(EbookCiteBox)
+    app.add_post_transform(UnclosedMarkup)
