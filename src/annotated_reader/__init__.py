@@ -42,6 +42,7 @@ from .resolve import on_env_updated, on_warn_missing_reference
 from .write import html, latex, plain
 from .write.citations import InTextCitations
 from .write.content import Backlinks, ResolveReaderNodes
+from .write.epub import setup_epub
 
 try:
     __version__ = version("annotated-reader")
@@ -119,6 +120,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_post_transform(Backlinks)
     html.setup_html(app)
     latex.setup_latex(app)
+    setup_epub(app)
     app.connect("config-inited", add_static_path)
     app.connect("build-finished", write_exports)
     return {

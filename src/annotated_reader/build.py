@@ -1,8 +1,9 @@
-"""The build driver behind ``make html`` and ``make pdf``: strict Sphinx builds
+"""The build driver behind ``make html``, ``make pdf`` and ``make epub``: strict Sphinx builds
 that never publish anything wrong.
 
 - Each build writes into a staging tree (``_build/.staging/``) and replaces
-  the published directory (``_build/html``, ``_build/latex``, ``_build/pdf``)
+  the published directory (``_build/html``, ``_build/latex``, ``_build/pdf``,
+  ``_build/epub``)
   only when it succeeds: a failed strict build leaves the previous output
   untouched.
 - A marker file stays in the staging tree while a build runs. If a build
@@ -122,13 +123,17 @@ def sphinx(builder: str, srcdir: Path, stage: Stage, fresh: bool, jobs: str) -> 
     return build_main([*args, str(srcdir), str(stage.out)])
 
 
+# Targets that are not Sphinx builder names: the builder behind each.
+BUILDERS = {"pdf": "latex", "epub": "reader-epub"}
+
+
 def build(target: str, srcdir: Path, build_dir: Path, jobs: str = "1") -> list[Path]:
-    """Build ``target`` (a Sphinx builder name, or ``pdf``) and publish it.
-    Returns the published directories; raises BuildError on failure."""
+    """Build ``target`` (a Sphinx builder name, ``pdf`` or ``epub``) and
+    publish it. Returns the published directories; raises BuildError on failure."""
     srcdir, build_dir = srcdir.resolve(), build_dir.resolve()
     if not (srcdir / "conf.py").is_file():
         raise BuildError(f"no conf.py in {srcdir}: run the build in the reader's directory")
-    builder = "latex" if target == "pdf" else target
+    builder = BUILDERS.get(target, target)
     with build_lock(build_dir):
         stage = Stage(build_dir, builder)
         fresh = stage.begin()
@@ -140,20 +145,28 @@ def build(target: str, srcdir: Path, build_dir: Path, jobs: str = "1") -> list[P
         if target == "pdf":
             compile_pdfs(stage.out, srcdir)
         stage.succeeded()
+        if target == "epub":  # the e-books only, not the pages they are made from
+            return [publish_files(stage.out, "epub", build_dir)]
         published = [build_dir / builder]
-        publish(stage.out, build_dir / builder, keep=("pdf",) if builder == "html" else ())
+        publish(stage.out, build_dir / builder, keep=("pdf", "epub") if builder == "html" else ())
         if target == "pdf":
-            pdfs = build_dir / ".staging" / "pdf"
-            shutil.rmtree(pdfs, ignore_errors=True)
-            pdfs.mkdir()
-            for pdf in sorted(stage.out.glob("*.pdf")):
-                shutil.copy2(pdf, pdfs / pdf.name)
-            publish(pdfs, build_dir / "pdf")
-            published.append(build_dir / "pdf")
-            site = build_dir / "html"
-            if site.is_dir():  # the site links each pack's PDF
-                shutil.copytree(pdfs, site / "pdf", dirs_exist_ok=True)
+            published.append(publish_files(stage.out, "pdf", build_dir))
         return published
+
+
+def publish_files(staged: Path, suffix: str, build_dir: Path) -> Path:
+    """Publish the ``*.<suffix>`` files of a build as ``_build/<suffix>/``,
+    and copy them into the site, which links them."""
+    files = build_dir / ".staging" / suffix
+    shutil.rmtree(files, ignore_errors=True)
+    files.mkdir()
+    for path in sorted(staged.glob(f"*.{suffix}")):
+        shutil.copy2(path, files / path.name)
+    publish(files, build_dir / suffix)
+    site = build_dir / "html"
+    if site.is_dir():
+        shutil.copytree(files, site / suffix, dirs_exist_ok=True)
+    return build_dir / suffix
 
 
 def compile_pdfs(latex_dir: Path, srcdir: Path) -> None:
