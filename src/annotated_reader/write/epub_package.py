@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
 
-from lxml import etree  # installed with citeproc-py, which parses CSL styles with it
+from lxml import etree
 
 XHTML = "http://www.w3.org/1999/xhtml"
 EPUB_NS = "http://www.idpf.org/2007/ops"
