@@ -15,6 +15,7 @@ the tests name it: MLA's "circa" after a comma (``_mla_circa``)."""
 
 from __future__ import annotations
 
+import json
 import re
 import warnings
 from collections.abc import Sequence
@@ -198,6 +199,7 @@ def _finish(text: str, style: str) -> str:
 # -- Bibliography entry -> CSL-JSON --------------------------------------------
 
 
+@lru_cache(maxsize=4096)
 def rich_title(raw: str) -> str:
     """A BibTeX title as CSL-JSON: each braced group becomes a "nocase" span,
     so styles that title-case a title leave proper nouns as written. The text
@@ -320,6 +322,8 @@ def paragraph_item(work: Work, edition: Edition, url: str) -> dict[str, Any]:
 # -- Formatting ------------------------------------------------------------------
 
 
+# Loaded once per process: parsing a CSL file and its locale takes longer
+# than formatting with it.
 @lru_cache(maxsize=8)
 def _style(name: str) -> CitationStylesStyle:
     with warnings.catch_warnings():
@@ -348,8 +352,26 @@ def _source(items: Sequence[dict[str, Any]]) -> CiteProcJSON:
     return CiteProcJSON([{k: value(k, v) for k, v in item.items()} for item in items])
 
 
+# Formatted strings are memoised by what they are made of (the style and the
+# CSL-JSON of the items, with their locators), so an entry edited in the .bib
+# file, or another style, is a different key: nothing needs invalidating.
+# The same few strings recur on every page (a source's citations in three
+# styles, the same works cited across chapters).
+
+
+def _key(value: Any) -> str:
+    # Key order kept: json.loads gives citeproc the very items it was given.
+    return json.dumps(value, ensure_ascii=False)
+
+
 def format_reference(item: dict[str, Any], style: str) -> str:
     """The reference-list entry of a CSL item, as HTML (italics as ``<i>``)."""
+    return _format_reference(_key(item), style)
+
+
+@lru_cache(maxsize=8192)
+def _format_reference(item_json: str, style: str) -> str:
+    item = json.loads(item_json)
     bibliography = CitationStylesBibliography(_style(style), _source([item]), formatter.html)
     bibliography.register(Citation([CitationItem(item["id"])]))
     return _finish(bibliography.bibliography()[0], style)
@@ -358,6 +380,12 @@ def format_reference(item: dict[str, Any], style: str) -> str:
 def format_citation(items: Sequence[tuple[dict[str, Any], str | None]], style: str) -> str:
     """The in-text citation of CSL items, each with an optional paragraph
     locator ("5", "3, 7", "4–6"), in the style's brackets and order."""
+    return _format_citation(_key([list(pair) for pair in items]), style)
+
+
+@lru_cache(maxsize=16384)
+def _format_citation(items_json: str, style: str) -> str:
+    items = json.loads(items_json)
     bibliography = CitationStylesBibliography(
         _style(style), _source([item for item, _ in items]), formatter.html
     )
