@@ -136,6 +136,45 @@ model.If.render = _if_without_disambiguation
 model.TextCased.case = _case_with_title_fix
 
 
+# -- Speed of citeproc-py ----------------------------------------------------------
+# Two questions citeproc-py asks of the style's (never modified) XML tree at
+# every step of every formatting: does this element print a variable (asked
+# again of the whole subtree each time), and which macro has this name (an
+# XPath search). Their answers depend on the tree only, so each is computed
+# once per element; that halves the time of a formatting. The element
+# objects are the keys: holding them keeps lxml from replacing them with new
+# proxies, and the styles live as long as the process (``_style``).
+
+_CALLS_VARIABLE: dict[Any, bool] = {}
+_MACROS: dict[tuple[Any, str], Any] = {}
+
+
+def _once_per_element(calls_variable: Any) -> Any:
+    def remembered(self: Any) -> bool:
+        known = _CALLS_VARIABLE.get(self)
+        if known is None:
+            known = _CALLS_VARIABLE[self] = calls_variable(self)
+        return known
+
+    return remembered
+
+
+_get_macro = model.CitationStylesElement.get_macro
+
+
+def _macro_once(self: Any, name: str) -> Any:
+    key = (self.get_root(), name)
+    macro = _MACROS.get(key)
+    if macro is None:
+        macro = _MACROS[key] = _get_macro(self, name)
+    return macro
+
+
+model.Parent.calls_variable = _once_per_element(model.Parent.calls_variable)
+model.Text.calls_variable = _once_per_element(model.Text.calls_variable)
+model.CitationStylesElement.get_macro = _macro_once
+
+
 def _typographic(text: str) -> str:
     # citeproc-js prints straight quotes and apostrophes as typographic ones
     # ("All's" -> "All’s"); citeproc-py prints what it is given. Markup (the
