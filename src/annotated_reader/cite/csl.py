@@ -460,11 +460,32 @@ def cited_item(work: Work, paragraph: int | str | None = None) -> dict[str, Any]
     return paragraph_item(work, Edition("", (), ""), "")
 
 
+# A paragraph number or range stands in the citation as the style prints
+# any number: each work is formatted once per style with stand-in numbers
+# that no edition cites (one for a single paragraph, two for a range, which
+# the style may label differently), and the real numbers replace them. Every
+# paragraph of every source has its citation (the inventory, the search
+# index, previews), so this saves a formatting per paragraph.
+_FIRST, _LAST = "97531", "97532"
+_PARAGRAPHS = re.compile(r"(\d+)(?:–(\d+))?")
+
+
 @lru_cache(maxsize=4096)
 def in_text(work: Work, style: str, paragraph: int | str | None = None) -> str:
     """The parenthetical citation, with a paragraph locator if given."""
     where = str(paragraph) if paragraph is not None else None
-    return format_citation([(cited_item(work, paragraph), where)], style)
+    numbers = _PARAGRAPHS.fullmatch(where or "")
+    if numbers and _FIRST not in where and _LAST not in where:  # type: ignore[operator]
+        first, last = numbers.groups()
+        stand_in = _formatted_in_text(work, style, f"{_FIRST}–{_LAST}" if last else _FIRST)
+        if stand_in.count(_FIRST) == 1 and stand_in.count(_LAST) == (1 if last else 0):
+            return stand_in.replace(_FIRST, first).replace(_LAST, last or "")
+    return _formatted_in_text(work, style, where)
+
+
+@lru_cache(maxsize=1024)
+def _formatted_in_text(work: Work, style: str, where: str | None) -> str:
+    return format_citation([(cited_item(work, where), where)], style)
 
 
 def unbracketed(citation: str, style: str) -> str:
