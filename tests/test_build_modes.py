@@ -196,3 +196,32 @@ def test_editing_the_packs_file_updates_the_pack_page(rootdir, tmp_path):
     second = build(src, out)
     listed = [li.get_text() for li in soup(second.outdir / "packs/harbours.html").select("li")]
     assert not any("Ports and their fate" in item for item in listed)
+
+
+def test_exports_are_written_only_when_they_change(rootdir, tmp_path):
+    """A rebuild leaves the download files of unchanged entries untouched;
+    an edited entry rewrites its own files and the whole-bibliography ones."""
+    src = tmp_path / "src"
+    shutil.copytree(rootdir / "test-basic", src)
+    out = tmp_path / "out"
+    first = build(src, out, freshenv=True)
+    cite = first.outdir / "cite"
+
+    def stamps() -> dict[str, int]:
+        return {p.name: p.stat().st_mtime_ns for p in sorted(cite.iterdir())}
+
+    before = stamps()
+    assert {"doe2020.bib", "roe2019.ris", "references.json"} <= set(before)
+    build(src, out)
+    assert stamps() == before
+
+    bib = src / "refs.bib"
+    bib.write_text(bib.read_text().replace("Ships and Ports", "Ships and Harbours"))
+    build(src, out)
+    after = stamps()
+    changed = {name for name in before if after[name] != before[name]}
+    assert changed == {f"{stem}.{ext}" for stem in ("roe2019", "references") for ext in EXPORTS}
+    assert "Ships and Harbours" in (cite / "roe2019.ris").read_text(encoding="utf-8")
+
+
+EXPORTS = ("bib", "ris", "json")

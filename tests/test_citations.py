@@ -242,6 +242,17 @@ def test_quotes_and_apostrophes_as_citeproc_js_prints_them():
     assert "japan’s-deal" in theirs[0]  # the documented difference is still there
 
 
+def test_paragraph_citations_with_stand_in_numbers_are_formatted_citations(works):
+    """``in_text`` formats a work once with stand-in paragraph numbers and
+    puts the real ones in: the result is the citation citeproc-py formats for
+    those numbers, singular and range, for every work and style."""
+    for work in works.values():
+        for style in STYLES:
+            for where in ("5", "12", "4–6"):
+                formatted = format_citation([(cited_item(work, where), where)], style)
+                assert in_text(work, style, where) == formatted, (work.key, style, where)
+
+
 @pytest.mark.parametrize("key", SOURCES)
 def test_cite_box_shows_citeproc_js_strings(book, oracle, key):
     box = book.page(SOURCES[key]).select_one("details.ar-cite")

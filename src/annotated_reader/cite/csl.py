@@ -15,6 +15,7 @@ the tests name it: MLA's "circa" after a comma (``_mla_circa``)."""
 
 from __future__ import annotations
 
+import json
 import re
 import warnings
 from collections.abc import Sequence
@@ -135,6 +136,45 @@ model.If.render = _if_without_disambiguation
 model.TextCased.case = _case_with_title_fix
 
 
+# -- Speed of citeproc-py ----------------------------------------------------------
+# Two questions citeproc-py asks of the style's (never modified) XML tree at
+# every step of every formatting: does this element print a variable (asked
+# again of the whole subtree each time), and which macro has this name (an
+# XPath search). Their answers depend on the tree only, so each is computed
+# once per element; that halves the time of a formatting. The element
+# objects are the keys: holding them keeps lxml from replacing them with new
+# proxies, and the styles live as long as the process (``_style``).
+
+_CALLS_VARIABLE: dict[Any, bool] = {}
+_MACROS: dict[tuple[Any, str], Any] = {}
+
+
+def _once_per_element(calls_variable: Any) -> Any:
+    def remembered(self: Any) -> bool:
+        known = _CALLS_VARIABLE.get(self)
+        if known is None:
+            known = _CALLS_VARIABLE[self] = calls_variable(self)
+        return known
+
+    return remembered
+
+
+_get_macro = model.CitationStylesElement.get_macro
+
+
+def _macro_once(self: Any, name: str) -> Any:
+    key = (self.get_root(), name)
+    macro = _MACROS.get(key)
+    if macro is None:
+        macro = _MACROS[key] = _get_macro(self, name)
+    return macro
+
+
+model.Parent.calls_variable = _once_per_element(model.Parent.calls_variable)
+model.Text.calls_variable = _once_per_element(model.Text.calls_variable)
+model.CitationStylesElement.get_macro = _macro_once
+
+
 def _typographic(text: str) -> str:
     # citeproc-js prints straight quotes and apostrophes as typographic ones
     # ("All's" -> "All’s"); citeproc-py prints what it is given. Markup (the
@@ -198,6 +238,7 @@ def _finish(text: str, style: str) -> str:
 # -- Bibliography entry -> CSL-JSON --------------------------------------------
 
 
+@lru_cache(maxsize=4096)
 def rich_title(raw: str) -> str:
     """A BibTeX title as CSL-JSON: each braced group becomes a "nocase" span,
     so styles that title-case a title leave proper nouns as written. The text
@@ -320,6 +361,8 @@ def paragraph_item(work: Work, edition: Edition, url: str) -> dict[str, Any]:
 # -- Formatting ------------------------------------------------------------------
 
 
+# Loaded once per process: parsing a CSL file and its locale takes longer
+# than formatting with it.
 @lru_cache(maxsize=8)
 def _style(name: str) -> CitationStylesStyle:
     with warnings.catch_warnings():
@@ -348,8 +391,26 @@ def _source(items: Sequence[dict[str, Any]]) -> CiteProcJSON:
     return CiteProcJSON([{k: value(k, v) for k, v in item.items()} for item in items])
 
 
+# Formatted strings are memoised by what they are made of (the style and the
+# CSL-JSON of the items, with their locators), so an entry edited in the .bib
+# file, or another style, is a different key: nothing needs invalidating.
+# The same few strings recur on every page (a source's citations in three
+# styles, the same works cited across chapters).
+
+
+def _key(value: Any) -> str:
+    # Key order kept: json.loads gives citeproc the very items it was given.
+    return json.dumps(value, ensure_ascii=False)
+
+
 def format_reference(item: dict[str, Any], style: str) -> str:
     """The reference-list entry of a CSL item, as HTML (italics as ``<i>``)."""
+    return _format_reference(_key(item), style)
+
+
+@lru_cache(maxsize=8192)
+def _format_reference(item_json: str, style: str) -> str:
+    item = json.loads(item_json)
     bibliography = CitationStylesBibliography(_style(style), _source([item]), formatter.html)
     bibliography.register(Citation([CitationItem(item["id"])]))
     return _finish(bibliography.bibliography()[0], style)
@@ -358,6 +419,12 @@ def format_reference(item: dict[str, Any], style: str) -> str:
 def format_citation(items: Sequence[tuple[dict[str, Any], str | None]], style: str) -> str:
     """The in-text citation of CSL items, each with an optional paragraph
     locator ("5", "3, 7", "4–6"), in the style's brackets and order."""
+    return _format_citation(_key([list(pair) for pair in items]), style)
+
+
+@lru_cache(maxsize=16384)
+def _format_citation(items_json: str, style: str) -> str:
+    items = json.loads(items_json)
     bibliography = CitationStylesBibliography(
         _style(style), _source([item for item, _ in items]), formatter.html
     )
@@ -393,11 +460,32 @@ def cited_item(work: Work, paragraph: int | str | None = None) -> dict[str, Any]
     return paragraph_item(work, Edition("", (), ""), "")
 
 
+# A paragraph number or range stands in the citation as the style prints
+# any number: each work is formatted once per style with stand-in numbers
+# that no edition cites (one for a single paragraph, two for a range, which
+# the style may label differently), and the real numbers replace them. Every
+# paragraph of every source has its citation (the inventory, the search
+# index, previews), so this saves a formatting per paragraph.
+_FIRST, _LAST = "97531", "97532"
+_PARAGRAPHS = re.compile(r"(\d+)(?:–(\d+))?")
+
+
 @lru_cache(maxsize=4096)
 def in_text(work: Work, style: str, paragraph: int | str | None = None) -> str:
     """The parenthetical citation, with a paragraph locator if given."""
     where = str(paragraph) if paragraph is not None else None
-    return format_citation([(cited_item(work, paragraph), where)], style)
+    numbers = _PARAGRAPHS.fullmatch(where or "")
+    if numbers and _FIRST not in where and _LAST not in where:  # type: ignore[operator]
+        first, last = numbers.groups()
+        stand_in = _formatted_in_text(work, style, f"{_FIRST}–{_LAST}" if last else _FIRST)
+        if stand_in.count(_FIRST) == 1 and stand_in.count(_LAST) == (1 if last else 0):
+            return stand_in.replace(_FIRST, first).replace(_LAST, last or "")
+    return _formatted_in_text(work, style, where)
+
+
+@lru_cache(maxsize=1024)
+def _formatted_in_text(work: Work, style: str, where: str | None) -> str:
+    return format_citation([(cited_item(work, where), where)], style)
 
 
 def unbracketed(citation: str, style: str) -> str:

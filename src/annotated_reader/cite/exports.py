@@ -86,8 +86,23 @@ def bibtex(entries: dict[str, Entry]) -> str:
     return "\n\n".join(out) + "\n"
 
 
+def write_if_changed(path: Path, text: str) -> bool:
+    """Write ``text`` unless the file already holds it: an unchanged export
+    keeps its modification time, so a rebuild rewrites (and a deployment
+    uploads) only the entries that changed. True if it was written."""
+    data = text.encode("utf-8")
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return False
+    except OSError:
+        pass  # not written yet
+    path.write_bytes(data)
+    return True
+
+
 def write_exports(app: Sphinx, exception: Exception | None) -> None:
-    """Write ``cite/<key>.{bib,ris,json}`` and ``cite/references.*`` (the site only)."""
+    """Write ``cite/<key>.{bib,ris,json}`` and ``cite/references.*`` (the site
+    only), each file only when its content changed."""
     if exception or app.builder.format != "html" or getattr(app.builder, "ebook", False):
         return
     outdir = Path(app.outdir, EXPORT_DIR)
@@ -99,14 +114,10 @@ def write_exports(app: Sphinx, exception: Exception | None) -> None:
             entries.setdefault(key, entry)
     sets = {key: [key] for key in works} | {"references": list(works)}
     for name, keys in sets.items():
-        (outdir / f"{name}.bib").write_text(
-            bibtex({key: entries[key] for key in keys}), encoding="utf-8"
-        )
-        (outdir / f"{name}.ris").write_text(
+        write_if_changed(outdir / f"{name}.bib", bibtex({key: entries[key] for key in keys}))
+        write_if_changed(
+            outdir / f"{name}.ris",
             rispy.dumps([ris_record(works[k]) for k in keys], implementation=RisWriter),
-            encoding="utf-8",
         )
         items = [csl_item(works[k]) for k in keys]
-        (outdir / f"{name}.json").write_text(
-            json.dumps(items, ensure_ascii=False, indent=2), encoding="utf-8"
-        )
+        write_if_changed(outdir / f"{name}.json", json.dumps(items, ensure_ascii=False, indent=2))

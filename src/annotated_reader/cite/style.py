@@ -15,7 +15,7 @@ from html import unescape
 from typing import Any
 
 import sphinxcontrib.bibtex.plugin
-from pybtex.plugin import register_plugin
+from pybtex.plugin import find_plugin, register_plugin
 from pybtex.richtext import HRef, Tag, Text
 from pybtex.style import FormattedEntry
 from pybtex.style.formatting import BaseStyle
@@ -131,7 +131,15 @@ class ReaderReferenceStyle(AuthorYearReferenceStyle):
             self.role_style.update((name, style) for name in style.role_names())
 
 
+# pybtex looks a plugin up among every installed package's entry points at
+# each call unless it was registered at run time, and sphinxcontrib-bibtex
+# asks for these backends once per citation it resolves or renders.
+BACKENDS = ("plaintext", "docutils")
+
+
 def register() -> None:
+    for backend in BACKENDS:  # each looked up once, and kept
+        register_plugin("pybtex.backends", backend, find_plugin("pybtex.backends", backend))
     for name in STYLES:
         bibliography = type(f"Reader_{name}", (ReaderBibliographyStyle,), {"csl_style": name})
         register_plugin("pybtex.style.formatting", PREFIX + name, bibliography, force=True)

@@ -13,11 +13,12 @@ import re
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import pybtex.errors
+from pybtex.backends.plaintext import Backend as PlainText
 from pybtex.database import BibliographyData, Entry, Person
 from pybtex.database.input.bibtex import Parser
 from pybtex.exceptions import PybtexError
@@ -64,16 +65,19 @@ VERBATIM_FIELDS = frozenset({"url", "doi", "eprint", "file", "date", "urldate"})
 _COMMAND = re.compile(r"\\[A-Za-z]+\s*")
 
 
-# Cached: pybtex looks its LaTeX decoder up among the installed packages' entry
-# points on every call, which took most of a book build (14,000 calls).
-@cache
+@lru_cache(maxsize=65536)
 def decode_latex(value: str) -> str:
     """BibTeX field text as it reads, decoded exactly once: ``50\\%`` -> "50%",
     ``{\\'e}`` -> "é", ``--`` -> "–", braces that protect capitals removed.
-    A command latexcodec does not know (``\\textit{x}``) keeps its argument."""
+    A command latexcodec does not know (``\\textit{x}``) keeps its argument.
+
+    Memoised: every citation decodes its entry's fields again. The plain-text
+    backend is named directly, because ``render_as("text")`` looks it up among
+    every installed package's entry points at each call (most of a build's
+    time once the corpus has a few hundred citations)."""
     protected = re.sub(r"(?<!\\)%", r"\\%", value)  # a bare % is text, not a comment
     try:
-        text = Text.from_latex(protected).render_as("text")
+        text = Text.from_latex(protected).render(PlainText())
     except (PybtexError, ValueError):  # unbalanced braces (reported elsewhere), a lone \\
         text = value.replace("{", "").replace("}", "")
     return _COMMAND.sub("", text)
