@@ -37,11 +37,13 @@ from .read.directives import (
 from .read.packs import setup_packs
 from .read.raw_markup import RawDirective, RefuseRawMarkup
 from .read.roles import PassageRole, ThemeRole
+from .read.student import MyNotes
 from .read.timeline import Timeline
 from .resolve import on_env_updated, on_warn_missing_reference
 from .write import html, latex, plain
 from .write.citations import InTextCitations
 from .write.content import Backlinks, ResolveReaderNodes
+from .write.student import StudentNotes
 
 try:
     __version__ = version("annotated-reader")
@@ -101,6 +103,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         ("timeline", Timeline),
         ("how-to-cite", CitationGuide),
         ("bibliography-downloads", BibliographyDownloads),
+        ("my-notes", MyNotes),
     ):
         app.add_directive(name, directive)
     app.add_directive("raw", RawDirective, override=True)
@@ -116,6 +119,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_post_transform(InTextCitations)
     app.add_post_transform(ResolveReaderNodes)
     app.add_post_transform(Backlinks)
+    app.add_post_transform(StudentNotes)
     html.setup_html(app)
     latex.setup_latex(app)
     app.connect("config-inited", add_static_path)
