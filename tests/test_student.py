@@ -10,13 +10,15 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
+from html import unescape
 from pathlib import Path
 from urllib.parse import urlparse
 
 import jsonschema
 import pytest
 
-from conftest import TESTS, sphinx_build
+from conftest import SOURCES, TESTS, THEMES, sphinx_build
 from layout import DESKTOP, PHONE
 
 pytestmark = pytest.mark.browser
@@ -351,3 +353,110 @@ def test_rebuilt_edition_reattaches_or_orphans(browser, tmp_path):
             "harbour at Dover"
         ]
     context.close()
+
+
+# -- The pack builder, on the real book (the session's build) ------------------------
+
+
+def words_of(pdf: Path) -> list[list[tuple[float, float, float, float, str]]]:
+    """Each page's words with their boxes (xMin, yMin, xMax, yMax), by pdftotext -bbox."""
+    out = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    pages = []
+    for page in re.findall(r"<page [^>]*>(.*?)</page>", out, re.S):
+        pages.append(
+            [
+                (float(a), float(b), float(c), float(d), unescape(w))
+                for a, b, c, d, w in re.findall(
+                    r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">'
+                    r"(.*?)</word>",
+                    page,
+                )
+            ]
+        )
+    return pages
+
+
+def phrase_at(words, phrase: str) -> tuple[float, float, float, float] | None:
+    """The box of the first word of ``phrase`` where its words follow each other."""
+    wanted = phrase.split()
+    texts = [w[4] for w in words]
+    for i in range(len(texts) - len(wanted) + 1):
+        if texts[i : i + len(wanted)] == wanted:
+            return words[i][:4]
+    return None
+
+
+def title_of(book, name: str) -> str:
+    heading = book.page(name).select_one("section > h1")
+    for link in heading.select("a.headerlink"):
+        link.decompose()
+    return heading.get_text().strip()
+
+
+def test_pack_builder_prints_the_chosen_pages_with_a_note_beside_its_paragraph(
+    browser, site, book, tmp_path
+):
+    chosen = ["themes/trade", "sources/lee2017"]
+    titles = {name: title_of(book, name) for name in chosen}
+    others = {title_of(book, n) for n in (*SOURCES.values(), *THEMES.values()) if n not in chosen}
+    paragraph = book.page("sources/lee2017").select_one("#p3 .ar-text > p").get_text(" ")
+    words = " ".join(paragraph.split()[:3])
+
+    context = browser.new_context(viewport=DESKTOP)
+    requests: list[str] = []
+    context.on("request", lambda request: requests.append(request.url))
+    page = context.new_page()
+    page.goto(f"{site}/sources/lee2017.html")
+    add_with_mouse(page, 3, paragraph.split()[2], "Mine: check this against the 2017 record.")
+
+    page.goto(f"{site}/student/make-a-pack.html")
+    # Starting from a shipped pack ticks its pages; then the student's choice.
+    page.select_option("#ar-pack-start", index=1)
+    assert page.locator('input[name="page"]:checked').count() > 2
+    page.locator('input[name="page"]:checked').evaluate_all("(bs) => bs.forEach((b) => (b.checked = false))")
+    for name in chosen:
+        page.check(f'input[name="page"][value="{name}"]')
+    page.fill("#ar-pack-title", "A pack of my own")
+    page.click(".ar-pack-make")
+    page.wait_for_selector("body[data-ready=true]", timeout=120_000)
+    pdf = tmp_path / "pack.pdf"
+    page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
+    context.close()
+    assert [u for u in requests if urlparse(u).hostname != "127.0.0.1"] == []
+
+    pages = words_of(pdf)
+    height = 841.92  # A4
+    heads, numbers = [], []
+    for index, found in enumerate(pages, start=1):
+        top = " ".join(w[4] for w in found if w[3] < 50)
+        bottom = [w[4] for w in found if w[1] > height - 50]
+        heads.append(top)
+        numbers.append(bottom)
+        if index > 2:  # the title page and the contents have no head or number
+            assert bottom == [str(index)], (index, bottom)
+            assert top.startswith("A pack of my own"), (index, top)
+    assert numbers[:2] == [[], []]
+    # Exactly the chosen pages: their titles head the pages, in order, and no other's does.
+    running = [h.removeprefix("A pack of my own").strip() for h in heads[2:]]
+    assert list(dict.fromkeys(running)) == [titles[n] for n in chosen]
+    assert not any(other in running for other in others)
+    # The contents give each title's first page.
+    contents = " ".join(w[4] for w in pages[1])
+    for name in chosen:
+        first = running.index(titles[name]) + 3
+        assert f"{titles[name]} {first}" in contents, (titles[name], first, contents)
+
+    # The note is in the margin, level with its paragraph's first line.
+    (number,) = [i for i, found in enumerate(pages) if phrase_at(found, "check this against")]
+    line = phrase_at(pages[number], words)
+    note = phrase_at(pages[number], "Mine: check this")
+    assert line and note
+    text_right = max(w[2] for w in pages[number] if abs(w[1] - line[1]) < 2 and w[0] < note[0] - 20)
+    assert note[0] > text_right + 10, "the note is not in the margin"
+    gutter = [w for w in pages[number] if w[4] == "3" and w[2] < line[0] and abs(w[1] - line[1]) < 4]
+    assert gutter, "no paragraph number beside the paragraph"
+    head = phrase_at(pages[number], "MY NOTE")
+    assert head and abs(head[1] - line[1]) < 8, (head, line)
+    assert line[1] <= note[1] < line[1] + 40

@@ -80,3 +80,7 @@ def make_table(
 
 class student_notes(nodes.General, nodes.Element):
     """Placeholder for the "My notes" page: the data its script needs."""
+
+
+class pack_builder(nodes.General, nodes.Element):
+    """Placeholder for the pack builder: the pages a pack can hold, the shipped packs."""

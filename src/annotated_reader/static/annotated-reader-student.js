@@ -79,7 +79,8 @@
     }
     return { text: chars.join(""), map };
   };
-  const paragraph = (number) => document.querySelector(`.ar-para[data-para="${CSS.escape(String(number))}"]`);
+  const paragraph = (number, scope = document) =>
+    scope.querySelector(`.ar-para[data-para="${CSS.escape(String(number))}"]`);
   const textBox = (para) => para?.querySelector(":scope > .ar-text");
 
   // The selection as a quote of one paragraph, or null.
@@ -112,8 +113,8 @@
 
   // Where a note's quote is now: its paragraph, and the occurrence of the
   // exact words whose surroundings match best; null if the words are gone.
-  const locate = (note) => {
-    const box = textBox(paragraph(note.para));
+  const locate = (note, scope = document) => {
+    const box = textBox(paragraph(note.para, scope));
     if (!box || !note.exact) return null;
     const { text, map } = textOf(box);
     let best = null;
@@ -623,9 +624,37 @@
     render();
   };
 
+  // -- The pack builder ({pack-builder}) ------------------------------------------
+  // Starting from a shipped pack ticks its pages and takes its title; the
+  // form itself opens the print view. At least one page must be chosen.
+  const builderPage = (form) => {
+    const start = form.querySelector("#ar-pack-start");
+    const boxes = [...form.querySelectorAll('input[name="page"]')];
+    const problem = form.querySelector(".ar-pack-problem");
+    start?.addEventListener("change", () => {
+      const option = start.selectedOptions[0];
+      if (!option.value) return;
+      const chosen = new Set(option.dataset.pages.split(" "));
+      boxes.forEach((box) => { box.checked = chosen.has(box.value); });
+      form.querySelector("#ar-pack-title").value = option.dataset.title;
+    });
+    form.addEventListener("submit", (event) => {
+      if (boxes.some((box) => box.checked)) return;
+      event.preventDefault();
+      problem.textContent = "Choose at least one page for your pack.";
+      boxes[0]?.focus();
+    });
+  };
+
+  // The print view of a pack (annotated-reader-pack.js) places the notes itself.
+  window.AnnotatedReaderNotes = { load, locate, highlight };
+
   const start = () => {
+    if (document.body.classList.contains("ar-pack-print")) return;
     const box = document.querySelector(".ar-my-notes");
-    if (box) notesPage(box);
+    const builder = document.querySelector("form.ar-pack-builder");
+    if (builder) builderPage(builder);
+    else if (box) notesPage(box);
     else sourcePage();
   };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
