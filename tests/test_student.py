@@ -11,6 +11,7 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 from html import unescape
 from pathlib import Path
 from urllib.parse import urlparse
@@ -98,7 +99,9 @@ def word_box(page, para: int, words: str) -> dict:
 
 def select(page, para: int, words: str) -> None:
     """Select ``words`` with the mouse: press before them, drag to their end."""
-    page.evaluate("(n) => document.getElementById(`p${n}`).scrollIntoView({ block: 'center' })", para)
+    page.evaluate(
+        "(n) => document.getElementById(`p${n}`).scrollIntoView({ block: 'center' })", para
+    )
     settled(page)  # notes placed, so the words are where they stay
     box = word_box(page, para, words)
     assert box, words
@@ -235,8 +238,8 @@ def test_phone_selection_offers_the_buttons_in_view(browser, served):
     toolbar = page.locator(".ar-my-toolbar")
     toolbar.wait_for()
     box = toolbar.bounding_box()
-    assert 0 <= box["x"] and box["x"] + box["width"] <= PHONE["width"]
-    assert 0 <= box["y"] and box["y"] + box["height"] <= PHONE["height"]
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    assert box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"]
     page.tap(".ar-my-toolbar .ar-my-highlight")
     assert page.locator("aside.ar-my-note").is_visible()  # under its paragraph
     context.close()
@@ -268,8 +271,12 @@ def test_export_clear_import_and_citations(context, served):
         with page.expect_download() as download:
             page.click(".ar-my-export[data-format=md]")
         markdown = Path(download.value.path()).read_text()
-        cited = re.findall(r"^### Paragraph (\d+)\n\n> (.+)\n\n(?:(.+)\n\n)?Citation: (.+)\n\n"
-                           r"Reference: (.+)\n\nLink: <(.+)>", markdown, re.M)
+        cited = re.findall(
+            r"^### Paragraph (\d+)\n\n> (.+)\n\n(?:(.+)\n\n)?Citation: (.+)\n\n"
+            r"Reference: (.+)\n\nLink: <(.+)>",
+            markdown,
+            re.M,
+        )
         assert [(int(c[0]), c[1], c[2]) for c in cited] == [
             (2, "Ships grew too", "Bigger ships, deeper harbours."),
             (3, "Their trade went elsewhere", ""),
@@ -415,7 +422,9 @@ def test_pack_builder_prints_the_chosen_pages_with_a_note_beside_its_paragraph(
     # Starting from a shipped pack ticks its pages; then the student's choice.
     page.select_option("#ar-pack-start", index=1)
     assert page.locator('input[name="page"]:checked').count() > 2
-    page.locator('input[name="page"]:checked').evaluate_all("(bs) => bs.forEach((b) => (b.checked = false))")
+    page.locator('input[name="page"]:checked').evaluate_all(
+        "(bs) => bs.forEach((b) => (b.checked = false))"
+    )
     for name in chosen:
         page.check(f'input[name="page"][value="{name}"]')
     page.fill("#ar-pack-title", "A pack of my own")
@@ -455,8 +464,114 @@ def test_pack_builder_prints_the_chosen_pages_with_a_note_beside_its_paragraph(
     assert line and note
     text_right = max(w[2] for w in pages[number] if abs(w[1] - line[1]) < 2 and w[0] < note[0] - 20)
     assert note[0] > text_right + 10, "the note is not in the margin"
-    gutter = [w for w in pages[number] if w[4] == "3" and w[2] < line[0] and abs(w[1] - line[1]) < 4]
+    gutter = [
+        w for w in pages[number] if w[4] == "3" and w[2] < line[0] and abs(w[1] - line[1]) < 4
+    ]
     assert gutter, "no paragraph number beside the paragraph"
     head = phrase_at(pages[number], "MY NOTE")
     assert head and abs(head[1] - line[1]) < 8, (head, line)
     assert line[1] <= note[1] < line[1] + 40
+
+
+# -- make pdf PACK=… NOTES=… ----------------------------------------------------------
+
+
+def exported(*notes: tuple[str, int, str, str]) -> dict:
+    """Notes as "My notes" exports them: (page address, paragraph, quote, note)."""
+    items = [
+        {
+            "@context": "http://www.w3.org/ns/anno.jsonld",
+            "id": f"urn:uuid:00000000-0000-4000-8000-00000000000{n}",
+            "type": "Annotation",
+            "motivation": "commenting",
+            "created": "2026-12-06T10:00:00.000Z",
+            "modified": "2026-12-06T10:00:00.000Z",
+            "body": {"type": "TextualBody", "value": text, "format": "text/plain"},
+            "target": {
+                "source": source,
+                "selector": {
+                    "type": "FragmentSelector",
+                    "conformsTo": "http://tools.ietf.org/rfc/rfc3986",
+                    "value": f"p{para}",
+                    "refinedBy": {
+                        "type": "TextQuoteSelector",
+                        "exact": exact,
+                        "prefix": "",
+                        "suffix": "",
+                    },
+                },
+            },
+        }
+        for n, (source, para, exact, text) in enumerate(notes)
+    ]
+    data = {
+        "@context": "http://www.w3.org/ns/anno.jsonld",
+        "type": "AnnotationCollection",
+        "label": "My notes",
+        "total": len(items),
+        "first": {"type": "AnnotationPage", "items": items},
+    }
+    jsonschema.validate(data, SCHEMA)
+    return data
+
+
+def test_make_pdf_puts_the_students_notes_in_the_margin(tmp_path):
+    src = tmp_path / "src"
+    shutil.copytree(TESTS / "roots/test-scripts", src)
+    notes = tmp_path / "my-notes.jsonld"
+    page = "http://127.0.0.1:8000/sources/mixed.html"
+    notes.write_text(
+        json.dumps(
+            exported(
+                (page, 3, "in Greek, Athens", "Mine: check the transliteration & 50% of_it."),
+                (page, 1, "words that are gone", "Mine: an orphan."),
+            )
+        )
+    )
+    # The Makefile passes PACK and NOTES to the build driver.
+    dry = subprocess.run(
+        ["make", "-n", "pdf", "PACK=scripts", f"NOTES={notes}"],
+        cwd=TESTS.parent,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert f"annotated-reader build pdf --pack scripts --notes {notes}" in dry
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "annotated_reader.cli",
+            "build",
+            "pdf",
+            "--source",
+            str(src),
+            "--out",
+            str(tmp_path / "_build"),
+            "--pack",
+            "scripts",
+            "--notes",
+            str(notes),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    pdf = tmp_path / "_build/my-packs/scripts.pdf"
+    assert not (tmp_path / "_build/pdf").exists()  # the edition's packs are left alone
+    pages = words_of(pdf)
+    (number,) = [
+        i for i, found in enumerate(pages) if phrase_at(found, "check the transliteration")
+    ]
+    found = pages[number]
+    line = phrase_at(found, "In Russian the city")
+    note = phrase_at(found, "Mine: check the transliteration")
+    assert line and note
+    text_right = max(w[2] for w in found if abs(w[1] - line[1]) < 2 and w[0] < note[0] - 20)
+    assert note[0] > text_right + 10, "the note is not in the margin"
+    assert line[1] - 2 <= note[1] < line[1] + 40, (line, note)
+    assert phrase_at(found, "My note")  # labelled as the student's, not the editors'
+    text = " ".join(w[4] for p in pages for w in p)
+    assert "& 50% of_it." in text  # escaped once, printed as written
+    assert "My note (orphaned) “words that are gone” Mine: an orphan." in text
