@@ -125,5 +125,5 @@ def test_phone_opens_notes_from_their_phrase_and_cites_a_paragraph(browser, them
     number = page.locator("#p1 a.ar-pnum")
     assert number.bounding_box()["x"] >= 0
     number.click()
-    expect(page.locator("dialog.ar-para-cite")).to_contain_text("(Doe, 2020, para. 1)")
+    expect(page.locator("dialog.ar-para-cite")).to_contain_text("(Doe, ca. 2020, para. 1)")
     context.close()

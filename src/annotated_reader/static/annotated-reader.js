@@ -61,7 +61,7 @@
     control.setAttribute("aria-expanded", "true");
     if (focus) {
       note.focus({ preventScroll: true });
-      note.scrollIntoView({ block: "nearest" });
+      note.scrollIntoView({ block: "nearest", behavior: "instant" }); // furo scrolls smoothly: measure and read at once
     }
   };
   const close = (note, focus) => {
@@ -169,7 +169,7 @@
     }
     // Wide: the note is beside its line already; take focus there and show it.
     note.focus({ preventScroll: true });
-    note.scrollIntoView({ block: "nearest" });
+    note.scrollIntoView({ block: "nearest", behavior: "instant" });
     note.classList.add("ar-flash");
     setTimeout(() => note.classList.remove("ar-flash"), 1200);
   });
