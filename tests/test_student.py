@@ -311,6 +311,7 @@ def test_export_clear_import_and_citations(context, served):
     assert page.locator(".ar-my-item").count() == 0
 
     page.set_input_files(".ar-my-import input", str(exported_file))
+    page.wait_for_selector(".ar-my-status:has-text('Imported 2 notes')")  # read asynchronously
     fields = ("id", "page", "para", "exact", "prefix", "suffix", "text", "created", "modified")
     after = page.evaluate(STORE)
     assert [{f: n[f] for f in fields} for n in after] == [{f: n[f] for f in fields} for n in before]
