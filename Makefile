@@ -1,4 +1,4 @@
-# The annotated reader. `make` builds the site and every briefing pack;
+# The annotated reader. `make` builds the site and every briefing pack (PDF, EPUB);
 # `make test` proves it works. Both set themselves up on a fresh machine.
 
 PYTHON ?= python3
@@ -6,10 +6,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 BUILD  := _build
 
-.PHONY: all html pdf latex test lint serve bench screenshots clean system-deps constraints
+.PHONY: all html pdf epub latex test lint serve bench screenshots clean system-deps constraints
 .DEFAULT_GOAL := all
 
-all: html pdf
+all: html pdf epub
 
 # The extension (editable), the book's theme and the tools, at the exact
 # versions of constraints.txt; reinstalled whenever either file changes.
@@ -57,6 +57,11 @@ NOTES ?=
 pdf: system-deps $(VENV)/.installed
 	$(BIN)/annotated-reader build pdf $(if $(PACK),--pack $(PACK)) $(if $(NOTES),--notes $(NOTES))
 	@ls $(BUILD)/$(if $(PACK)$(NOTES),my-packs,pdf)
+
+# One EPUB 3 per pack in packs.toml, into _build/epub/ (and _build/html/epub/).
+epub: $(VENV)/.installed
+	$(BIN)/annotated-reader build epub
+	@ls $(BUILD)/epub
 
 test: $(VENV)/.installed system-deps node_modules/.installed lint
 	$(BIN)/python -m pytest

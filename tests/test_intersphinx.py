@@ -55,13 +55,13 @@ def test_another_project_links_to_a_paragraph(reader, rootdir, tmp_path):
     app = build(tmp_path / "src", tmp_path / "out", intersphinx_mapping=mapping, nitpicky=True)
     links = {a.get_text(): a["href"] for a in soup(app.outdir / "index.html").select("a.reference")}
     expected = {
-        "Marlow 2024, ¶ 1": READER_URL + "sources/marlow2024.html#p1",
-        "Marlow 2024, ¶ 3": READER_URL + "sources/marlow2024.html#p3",
+        "Marlow, 2024, para. 1": READER_URL + "sources/marlow2024.html#p1",
+        "Marlow, 2024, para. 3": READER_URL + "sources/marlow2024.html#p3",
         "What a library is for": READER_URL + "themes/libraries.html",
     }
     assert {text: links.get(text) for text in expected} == expected
     # {quote} prints the words around the linked locator, as in the reader itself.
-    assert "“in the early evening” (Marlow 2024, ¶ 3)" in soup(app.outdir / "index.html").text
+    assert "“in the early evening” (Marlow, 2024, para. 3)" in soup(app.outdir / "index.html").text
 
 
 def test_an_unknown_external_paragraph_is_reported(reader, rootdir, tmp_path):
@@ -93,11 +93,12 @@ def test_objects_inv_lists_every_paragraph_with_its_display_name(book):
     listed = inventory(book.html / "objects.inv", "")["reader:paragraph"]
     domain = book.domain()
     works = load_works([PROJECT / "references.bib"])
+    style = book.environment().config.reader_citation_style
     expected = {}
     for page in domain["sources"].values():
         for paragraph in page.paragraphs:
             n = paragraph.number
-            label = passage_label(works[page.key], page.key, n, n)
+            label = passage_label(works[page.key], page.key, n, n, style)
             expected[f"{page.key}:{n}"] = (f"{page.docname}.html#p{n}", label)
     assert expected and listed == expected
     # The display name is the label readers see on the book's own links to it.

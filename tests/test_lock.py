@@ -36,12 +36,14 @@ def test_a_new_edition_is_published_with_the_references_to_check(rootdir, tmp_pa
     lock = src / "sources/paragraphs.lock"
     before = lock.read_text()
     remove_first_paragraph(src)
-    # The chapter's references still point at the old numbers: fix the one
-    # that is now out of range, so only the lock is left to do.
+    # The chapter's and a note's references still point at the old numbers:
+    # fix those now out of range, so only the lock is left to do.
     chapter = src / "themes/ports.md"
     chapter.write_text(
         chapter.read_text().replace("doe2020:3|", "doe2020:2|").replace("2-3", "1-2")
     )
+    note = src / "sources/roe2019.md"
+    note.write_text(note.read_text().replace("{passage}`doe2020:3`", "{passage}`doe2020:2`"))
 
     assert main([str(src)]) == 0
     report = capsys.readouterr().out

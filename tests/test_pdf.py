@@ -301,7 +301,10 @@ def no_space(text: str) -> str:
 @pytest.mark.sphinx("latex", testroot="scripts", freshenv=True)
 def test_every_script_is_typeset(app):
     app.build()
-    assert app.warning.getvalue() == ""
+    # Another application earlier in this process may have registered Sphinx's
+    # own nodes with docutils; that is the harness, not the page.
+    warnings = [w for w in app.warning.getvalue().splitlines() if "[app.add_node]" not in w]
+    assert warnings == []
     result = compile_pdfs(app.outdir, app.srcdir)
     assert result.returncode == 0, result.stderr
     assert re.search(r"scripts\.pdf\s+\d+ pages\s+\d+ s", result.stdout), result.stdout

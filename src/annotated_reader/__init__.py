@@ -43,6 +43,7 @@ from .resolve import on_env_updated, on_warn_missing_reference
 from .write import html, latex, plain
 from .write.citations import InTextCitations
 from .write.content import Backlinks, ResolveReaderNodes
+from .write.epub import setup_epub
 from .write.student import StudentPages, copy_paged_js
 
 try:
@@ -111,7 +112,8 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_transform(RefuseRawMarkup)
     setup_packs(app)
     app.connect("env-get-outdated", on_env_get_outdated)
-    app.connect("builder-inited", check_bibliography, priority=400)  # before sphinxcontrib-bibtex
+    # config-inited: sphinxcontrib-bibtex 2.6 reads the .bib files as the environment is made
+    app.connect("config-inited", check_bibliography, priority=900)
     app.connect("env-before-read-docs", end_lenient)
     app.connect("env-before-read-docs", skip_undecodable)
     app.connect("doctree-read", on_doctree_read, priority=600)
@@ -123,6 +125,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_post_transform(StudentPages)
     html.setup_html(app)
     latex.setup_latex(app)
+    setup_epub(app)
     app.connect("config-inited", add_static_path)
     app.connect("build-finished", write_exports)
     app.connect("build-finished", copy_paged_js)

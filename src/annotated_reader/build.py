@@ -1,8 +1,9 @@
-"""The build driver behind ``make html`` and ``make pdf``: strict Sphinx builds
+"""The build driver behind ``make html``, ``make pdf`` and ``make epub``: strict Sphinx builds
 that never publish anything wrong.
 
 - Each build writes into a staging tree (``_build/.staging/``) and replaces
-  the published directory (``_build/html``, ``_build/latex``, ``_build/pdf``)
+  the published directory (``_build/html``, ``_build/latex``, ``_build/pdf``,
+  ``_build/epub``)
   only when it succeeds: a failed strict build leaves the previous output
   untouched.
 - A marker file stays in the staging tree while a build runs. If a build
@@ -124,6 +125,10 @@ def sphinx(
     return build_main([*args, str(srcdir), str(stage.out)])
 
 
+# Targets that are not Sphinx builder names: the builder behind each.
+BUILDERS = {"pdf": "latex", "epub": "reader-epub"}
+
+
 def build(
     target: str,
     srcdir: Path,
@@ -132,10 +137,11 @@ def build(
     pack: str | None = None,
     notes: Path | None = None,
 ) -> list[Path]:
-    """Build ``target`` (a Sphinx builder name, or ``pdf``) and publish it.
-    Returns the published directories; raises BuildError on failure. A
-    ``pdf`` of one ``pack`` or with a student's ``notes`` is the student's
-    own: it goes to ``my-packs/``, leaving the edition's packs as they are."""
+    """Build ``target`` (a Sphinx builder name, ``pdf`` or ``epub``) and
+    publish it. Returns the published directories; raises BuildError on
+    failure. A ``pdf`` of one ``pack`` or with a student's ``notes`` is the
+    student's own: it goes to ``my-packs/``, leaving the edition's packs as
+    they are."""
     srcdir, build_dir = srcdir.resolve(), build_dir.resolve()
     if not (srcdir / "conf.py").is_file():
         raise BuildError(f"no conf.py in {srcdir}: run the build in the reader's directory")
@@ -143,7 +149,7 @@ def build(
         if target != "pdf":
             raise BuildError("a pack and notes (PACK=, NOTES=) go with `pdf` only")
         return build_own_pack(srcdir, build_dir, jobs, pack, notes)
-    builder = "latex" if target == "pdf" else target
+    builder = BUILDERS.get(target, target)
     with build_lock(build_dir):
         stage = Stage(build_dir, builder)
         fresh = stage.begin()
@@ -155,20 +161,28 @@ def build(
         if target == "pdf":
             compile_pdfs(stage.out, srcdir)
         stage.succeeded()
+        if target == "epub":  # the e-books only, not the pages they are made from
+            return [publish_files(stage.out, "epub", build_dir)]
         published = [build_dir / builder]
-        publish(stage.out, build_dir / builder, keep=("pdf",) if builder == "html" else ())
+        publish(stage.out, build_dir / builder, keep=("pdf", "epub") if builder == "html" else ())
         if target == "pdf":
-            pdfs = build_dir / ".staging" / "pdf"
-            shutil.rmtree(pdfs, ignore_errors=True)
-            pdfs.mkdir()
-            for pdf in sorted(stage.out.glob("*.pdf")):
-                shutil.copy2(pdf, pdfs / pdf.name)
-            publish(pdfs, build_dir / "pdf")
-            published.append(build_dir / "pdf")
-            site = build_dir / "html"
-            if site.is_dir():  # the site links each pack's PDF
-                shutil.copytree(pdfs, site / "pdf", dirs_exist_ok=True)
+            published.append(publish_files(stage.out, "pdf", build_dir))
         return published
+
+
+def publish_files(staged: Path, suffix: str, build_dir: Path) -> Path:
+    """Publish the ``*.<suffix>`` files of a build as ``_build/<suffix>/``,
+    and copy them into the site, which links them."""
+    files = build_dir / ".staging" / suffix
+    shutil.rmtree(files, ignore_errors=True)
+    files.mkdir()
+    for path in sorted(staged.glob(f"*.{suffix}")):
+        shutil.copy2(path, files / path.name)
+    publish(files, build_dir / suffix)
+    site = build_dir / "html"
+    if site.is_dir():
+        shutil.copytree(files, site / suffix, dirs_exist_ok=True)
+    return build_dir / suffix
 
 
 def build_own_pack(

@@ -1,6 +1,6 @@
 """The ``annotated-reader`` command: ``new`` (a reader that builds and passes
 its tests at once), ``add-source`` (import one text) and ``build`` (the
-staged, locked builds behind ``make html`` and ``make pdf``)."""
+staged, locked builds behind ``make html``, ``make pdf`` and ``make epub``)."""
 
 from __future__ import annotations
 
@@ -154,7 +154,7 @@ def parser() -> argparse.ArgumentParser:
         "build",
         help="a strict build, published only if it succeeds (html, latex, pdf, epub ...)",
     )
-    build.add_argument("target", help="html, pdf, latex or another Sphinx builder")
+    build.add_argument("target", help="html, pdf, epub, latex or another Sphinx builder")
     build.add_argument("--source", default=".", help="the reader's directory (default: here)")
     build.add_argument("--out", default="_build", help="the build directory (default: _build)")
     build.add_argument("-j", "--jobs", default="1", help="parallel processes (a number or auto)")

@@ -167,7 +167,7 @@ def validate(app: Sphinx, config: Config) -> None:
             "reader_citation_style", f"must be one of {names}, not {config.reader_citation_style!r}"
         )
     if not all(isinstance(word, str) and word.strip() for word in config.reader_keywords):
-        _fail("reader_keywords", 'must list words as strings, e.g. ["alliance", "trade"]')
+        _fail("reader_keywords", 'must list words as strings, e.g. ["libraries", "local history"]')
     if not all(isinstance(page, str) for page in config.reader_back_matter):
         _fail("reader_back_matter", 'must list page names, e.g. ["back/glossary"]')
     if config.reader_student_notes:

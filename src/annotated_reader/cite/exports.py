@@ -87,8 +87,8 @@ def bibtex(entries: dict[str, Entry]) -> str:
 
 
 def write_exports(app: Sphinx, exception: Exception | None) -> None:
-    """Write ``cite/<key>.{bib,ris,json}`` and ``cite/references.*`` (HTML only)."""
-    if exception or app.builder.format != "html":
+    """Write ``cite/<key>.{bib,ris,json}`` and ``cite/references.*`` (the site only)."""
+    if exception or app.builder.format != "html" or getattr(app.builder, "ebook", False):
         return
     outdir = Path(app.outdir, EXPORT_DIR)
     outdir.mkdir(parents=True, exist_ok=True)

@@ -208,9 +208,11 @@ class BriefingPack(SphinxDirective):
         intro = nodes.paragraph()
         intro += nodes.Text("The PDF of this pack is ")
         intro += nodes.reference("", f"{slug}.pdf", refuri=f"../pdf/{slug}.pdf")
+        intro += nodes.Text(", and its e-book (EPUB 3) ")
+        intro += nodes.reference("", f"{slug}.epub", refuri=f"../epub/{slug}.epub")
         intro += nodes.Text(
-            ". It holds these pages with their margin notes and paragraph numbers, "
-            "followed by the back matter and a bibliography of what the pack contains:"
+            ". Each holds these pages with their notes and paragraph numbers, "
+            "followed by the back matter:"
         )
         result.append(intro)
         items = nodes.bullet_list()

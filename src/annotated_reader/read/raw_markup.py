@@ -70,6 +70,9 @@ ALLOWED_ATTRIBUTES = frozenset(
 )
 
 
+VOID = frozenset(["area", "br", "col", "embed", "hr", "img", "input", "source", "track", "wbr"])
+
+
 class _Checker(HTMLParser):
     """Parses a raw snippet; ``problems`` says what is refused, ``clean`` is the
     snippet rebuilt from what was parsed (comments dropped)."""
@@ -98,7 +101,8 @@ class _Checker(HTMLParser):
             else:
                 rebuilt.append(f' {name}="{escape(value or "", quote=True)}"')
         if not refused:
-            self.parts.append(f"<{tag}{''.join(rebuilt)}>")
+            # Void elements closed as XHTML writes them (the e-book's pages are XML).
+            self.parts.append(f"<{tag}{''.join(rebuilt)}{' /' if tag in VOID else ''}>")
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)

@@ -418,7 +418,10 @@
         cite.close();
         editor({ para: number, returnTo: back });
       });
-      cite.append(element("p", "ar-my-add-row", add));
+      // Beside "Full references", so the dialog keeps its height.
+      const more = cite.querySelector(".ar-para-cite-more");
+      if (more) more.append(" ", add);
+      else cite.append(element("p", "ar-my-add-row", add));
     }).observe(document.body, { childList: true, subtree: true });
 
     window.addEventListener("storage", (event) => { if (event.key === KEY) render(); });

@@ -48,7 +48,10 @@ class Edition:
         found = {}
         for path in sorted(self.root.rglob("*.md")):
             relative = path.relative_to(self.root).as_posix()
-            if excluded(relative) or any(p.startswith(".") for p in relative.split("/")):
+            parts = relative.split("/")
+            # Sphinx prunes an excluded folder, so a pattern may match any ancestor.
+            ancestors = ["/".join(parts[: n + 1]) for n in range(len(parts))]
+            if any(map(excluded, ancestors)) or any(p.startswith(".") for p in parts):
                 continue
             found[relative.removesuffix(".md")] = front_matter(path)
         return found

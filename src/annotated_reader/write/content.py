@@ -195,7 +195,9 @@ class Backlinks(ReaderTransform):
         chapters: dict[str, list[Backlink]] = {}
         for link in found:
             chapters.setdefault(link.docname, []).append(link)
-        for index, (docname, group) in enumerate(chapters.items()):
+        # In page order, whatever order the pages were read in (an incremental
+        # build reads the changed ones last): builds are reproducible.
+        for index, (docname, group) in enumerate(sorted(chapters.items())):
             if index:
                 box += nodes.Text("; ")
             box += self.link(docname, "", nodes.inline("", group[0].chapter_title))

@@ -134,13 +134,22 @@ def visit_bibliography_downloads(self: Any, node: ar.bibliography_downloads) -> 
 # -- post-transforms -----------------------------------------------------------------
 
 
-class HtmlNoteLayout(ReaderTransform):
+class SiteTransform(ReaderTransform):
+    """For the web site only: the e-book's builder writes HTML too (its pages
+    have no scripts, no margins and no hidden text)."""
+
+    formats = ("html",)
+
+    def is_supported(self) -> bool:
+        return super().is_supported() and not getattr(self.builder, "ebook", False)
+
+
+class HtmlNoteLayout(SiteTransform):
     """Each paragraph becomes its text (with "Discussed in" folded into a
     count) followed by its note column: the stylesheet sets the column beside
     the text where the paragraph is wide enough and below it elsewhere, and
     the order stays the text's for screen readers."""
 
-    formats = ("html",)
     default_priority = 7  # after Backlinks (6)
 
     def run(self, **kwargs: Any) -> None:
@@ -205,13 +214,12 @@ def number_after_punctuation(mark: ar.anchor_highlight) -> None:
 CLOSING = re.compile(r"^[,.;:!?)\]”’\"']+")
 
 
-class Previews(ReaderTransform):
+class Previews(SiteTransform):
     """A passage link previews its paragraphs, a term link its glossary
     definition, on hover and keyboard focus. The text sits, hidden, right
     after the link (not inside it, so it is not part of the link's name);
     the script shows it in one popup that describes the link."""
 
-    formats = ("html",)
     default_priority = 20  # after Sphinx resolves references (10)
 
     def run(self, **kwargs: Any) -> None:
@@ -240,10 +248,8 @@ class Previews(ReaderTransform):
         return self.passage(match.group(1), int(match.group(2)), int(match.group(3)))
 
 
-class CiteBox(ReaderTransform):
+class CiteBox(SiteTransform):
     """The "Cite this" box under each source card."""
-
-    formats = ("html",)
 
     def run(self, **kwargs: Any) -> None:
         for card in self.document.findall(nodes.container):

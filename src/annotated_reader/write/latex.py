@@ -392,6 +392,11 @@ def configure_latex(app: Sphinx, config: Config) -> None:
     config.latex_elements["preamble"] = preamble + config.latex_elements.get("preamble", "")
 
 
+def use_pack_translator(app: Sphinx) -> None:
+    if app.builder.name == "latex":
+        app.set_translator("latex", PackTranslator, override=True)
+
+
 def setup_latex(app: Sphinx) -> None:
     for transform in (
         LatexNoteLayout,
@@ -402,6 +407,9 @@ def setup_latex(app: Sphinx) -> None:
         LatexReferenceList,
     ):
         app.add_post_transform(transform)
-    app.set_translator("latex", PackTranslator)
+    # Registered only when the LaTeX builder runs: pydata-sphinx-theme (under
+    # sphinx-book-theme) adds its accessible HTML translator only when no
+    # translator is registered at all.
+    app.connect("builder-inited", use_pack_translator)
     app.connect("config-inited", configure_latex, priority=800)
     app.add_latex_package("annotatedreader")
