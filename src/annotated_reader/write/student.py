@@ -43,7 +43,7 @@ class StudentPages(ReaderTransform):
         for node in list(self.document.findall(ar.student_notes)):
             node.replace_self(self.output(self.my_notes))
         for node in list(self.document.findall(ar.pack_builder)):
-            if self.builder.format == "html" and paged_js(self.env.srcdir) is None:
+            if self.site and paged_js(self.env.srcdir) is None:
                 warn(
                     Warn.PAGED_JS_MISSING,
                     "Paged.js, which paginates the pack builder's print view, is not in "
@@ -52,8 +52,13 @@ class StudentPages(ReaderTransform):
                 )
             node.replace_self(self.output(self.pack_builder))
 
+    @property
+    def site(self) -> bool:
+        """The HTML site (an e-book has no scripts, so no student pages)."""
+        return self.builder.format == "html" and not getattr(self.builder, "ebook", False)
+
     def output(self, html: Any) -> nodes.Node:
-        if self.builder.format == "html":
+        if self.site:
             return nodes.raw("", html(), format="html")
         return nodes.paragraph("", "This page works on the site, in the reader's browser.")
 
@@ -186,6 +191,7 @@ def copy_paged_js(app: Sphinx, exception: Exception | None) -> None:
     """Paged.js served from ``_static``, so the print view works offline."""
     if exception is not None or app.builder.format != "html":
         return
+    static = Path(app.outdir) / "_static"
     found = paged_js(app.srcdir)
-    if found is not None:
-        shutil.copyfile(found, Path(app.outdir) / "_static" / "paged.min.js")
+    if found is not None and static.is_dir() and not getattr(app.builder, "ebook", False):
+        shutil.copyfile(found, static / "paged.min.js")
