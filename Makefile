@@ -42,16 +42,21 @@ node_modules/.installed: package.json package-lock.json
 # and replaces _build/html (or _build/latex, _build/pdf) only if it succeeds;
 # after a failed or interrupted build the next one starts afresh; two builds
 # at once in this tree are serialised.
-html: $(VENV)/.installed
+# The pack builder's print view serves Paged.js from node_modules (npm ci).
+html: $(VENV)/.installed node_modules/.installed
 	$(BIN)/annotated-reader build html
 
 latex: $(VENV)/.installed
 	$(BIN)/annotated-reader build latex
 
 # One PDF per pack in packs.toml, into _build/pdf/ (and _build/html/pdf/).
+# A student's own: `make pdf PACK=<slug> NOTES=my-notes.jsonld` (notes exported
+# from "My notes") puts the notes in the margin, into _build/my-packs/.
+PACK  ?=
+NOTES ?=
 pdf: system-deps $(VENV)/.installed
-	$(BIN)/annotated-reader build pdf
-	@ls $(BUILD)/pdf
+	$(BIN)/annotated-reader build pdf $(if $(PACK),--pack $(PACK)) $(if $(NOTES),--notes $(NOTES))
+	@ls $(BUILD)/$(if $(PACK)$(NOTES),my-packs,pdf)
 
 # One EPUB 3 per pack in packs.toml, into _build/epub/ (and _build/html/epub/).
 epub: $(VENV)/.installed

@@ -37,12 +37,14 @@ from .read.directives import (
 from .read.packs import setup_packs
 from .read.raw_markup import RawDirective, RefuseRawMarkup
 from .read.roles import PassageRole, ThemeRole
+from .read.student import MyNotes, PackBuilder
 from .read.timeline import Timeline
 from .resolve import on_env_updated, on_warn_missing_reference
 from .write import html, latex, plain
 from .write.citations import InTextCitations
 from .write.content import Backlinks, ResolveReaderNodes
 from .write.epub import setup_epub
+from .write.student import StudentPages, copy_paged_js
 
 try:
     __version__ = version("annotated-reader")
@@ -102,6 +104,8 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         ("timeline", Timeline),
         ("how-to-cite", CitationGuide),
         ("bibliography-downloads", BibliographyDownloads),
+        ("my-notes", MyNotes),
+        ("pack-builder", PackBuilder),
     ):
         app.add_directive(name, directive)
     app.add_directive("raw", RawDirective, override=True)
@@ -118,11 +122,13 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_post_transform(InTextCitations)
     app.add_post_transform(ResolveReaderNodes)
     app.add_post_transform(Backlinks)
+    app.add_post_transform(StudentPages)
     html.setup_html(app)
     latex.setup_latex(app)
     setup_epub(app)
     app.connect("config-inited", add_static_path)
     app.connect("build-finished", write_exports)
+    app.connect("build-finished", copy_paged_js)
     return {
         "version": __version__,
         "env_version": 6,

@@ -114,10 +114,12 @@ def publish(staged: Path, published: Path, keep: tuple[str, ...] = ()) -> None:
     shutil.rmtree(outgoing, ignore_errors=True)
 
 
-def sphinx(builder: str, srcdir: Path, stage: Stage, fresh: bool, jobs: str) -> int:
+def sphinx(
+    builder: str, srcdir: Path, stage: Stage, fresh: bool, jobs: str, options: tuple[str, ...] = ()
+) -> int:
     from sphinx.cmd.build import build_main
 
-    args = ["-b", builder, *STRICT, *quiet(), "-d", str(stage.doctrees), "-j", jobs]
+    args = ["-b", builder, *STRICT, *quiet(), *options, "-d", str(stage.doctrees), "-j", jobs]
     if fresh:
         args.append("-E")
     return build_main([*args, str(srcdir), str(stage.out)])
@@ -127,12 +129,26 @@ def sphinx(builder: str, srcdir: Path, stage: Stage, fresh: bool, jobs: str) -> 
 BUILDERS = {"pdf": "latex", "epub": "reader-epub"}
 
 
-def build(target: str, srcdir: Path, build_dir: Path, jobs: str = "1") -> list[Path]:
+def build(
+    target: str,
+    srcdir: Path,
+    build_dir: Path,
+    jobs: str = "1",
+    pack: str | None = None,
+    notes: Path | None = None,
+) -> list[Path]:
     """Build ``target`` (a Sphinx builder name, ``pdf`` or ``epub``) and
-    publish it. Returns the published directories; raises BuildError on failure."""
+    publish it. Returns the published directories; raises BuildError on
+    failure. A ``pdf`` of one ``pack`` or with a student's ``notes`` is the
+    student's own: it goes to ``my-packs/``, leaving the edition's packs as
+    they are."""
     srcdir, build_dir = srcdir.resolve(), build_dir.resolve()
     if not (srcdir / "conf.py").is_file():
         raise BuildError(f"no conf.py in {srcdir}: run the build in the reader's directory")
+    if pack or notes:
+        if target != "pdf":
+            raise BuildError("a pack and notes (PACK=, NOTES=) go with `pdf` only")
+        return build_own_pack(srcdir, build_dir, jobs, pack, notes)
     builder = BUILDERS.get(target, target)
     with build_lock(build_dir):
         stage = Stage(build_dir, builder)
@@ -169,13 +185,45 @@ def publish_files(staged: Path, suffix: str, build_dir: Path) -> Path:
     return build_dir / suffix
 
 
-def compile_pdfs(latex_dir: Path, srcdir: Path) -> None:
-    """Compile every pack (latexmk, xelatex), one line each with its page count
-    and time; a pack that fails says why and where its text came from."""
+def build_own_pack(
+    srcdir: Path, build_dir: Path, jobs: str, pack: str | None, notes: Path | None
+) -> list[Path]:
+    """``make pdf PACK=… NOTES=…``: the pack (or every pack) with the notes a
+    student exported from "My notes" in the margin, into ``my-packs/``."""
+    options: tuple[str, ...] = ()
+    if notes is not None:
+        notes = notes.resolve()
+        if not notes.is_file():
+            raise BuildError(f"{notes} does not exist: export your notes from “My notes”")
+        options = ("-D", f"reader_student_notes={notes}")
+    with build_lock(build_dir):
+        stage = Stage(build_dir, "latex-own")
+        fresh = stage.begin()
+        if sphinx("latex", srcdir, stage, fresh, jobs, options) != 0:
+            raise BuildError("the latex build failed (warnings above); nothing was published")
+        if pack is not None and not (stage.out / f"{pack}.tex").is_file():
+            known = ", ".join(sorted(p.stem for p in stage.out.glob("*.tex")))
+            raise BuildError(f"no pack {pack!r}; the packs are: {known}")
+        compile_pdfs(stage.out, srcdir, only=pack)
+        stage.succeeded()
+        pdfs = build_dir / ".staging" / "my-packs"
+        shutil.rmtree(pdfs, ignore_errors=True)
+        pdfs.mkdir()
+        for pdf in sorted(stage.out.glob("*.pdf")):
+            if pack is None or pdf.stem == pack:
+                shutil.copy2(pdf, pdfs / pdf.name)
+        publish(pdfs, build_dir / "my-packs")
+        return [build_dir / "my-packs"]
+
+
+def compile_pdfs(latex_dir: Path, srcdir: Path, only: str | None = None) -> None:
+    """Compile every pack (latexmk, xelatex), or the pack ``only``, one line
+    each with its page count and time; a pack that fails says why and where
+    its text came from."""
     from .pdf import compile_all
 
     if shutil.which("latexmk") is None:
         raise BuildError("latexmk is not installed: run `make system-deps` (TeX Live, xelatex)")
-    failed = compile_all(latex_dir, srcdir)
+    failed = compile_all(latex_dir, srcdir, only)
     if failed:
         raise BuildError(f"{', '.join(failed)} failed; nothing was published.")

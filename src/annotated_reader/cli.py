@@ -15,7 +15,14 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .build import BuildError, build
 
     try:
-        published = build(args.target, Path(args.source), Path(args.out), jobs=args.jobs)
+        published = build(
+            args.target,
+            Path(args.source),
+            Path(args.out),
+            jobs=args.jobs,
+            pack=args.pack or None,
+            notes=Path(args.notes) if args.notes else None,
+        )
     except BuildError as error:
         print(f"annotated-reader build: {error}", file=sys.stderr)
         return 1
@@ -151,6 +158,13 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--source", default=".", help="the reader's directory (default: here)")
     build.add_argument("--out", default="_build", help="the build directory (default: _build)")
     build.add_argument("-j", "--jobs", default="1", help="parallel processes (a number or auto)")
+    build.add_argument("--pack", default="", help="pdf: only this pack, into my-packs/")
+    build.add_argument(
+        "--notes",
+        default="",
+        help="pdf: a student's notes exported from “My notes” (JSON-LD), in the margin; "
+        "the PDFs go to my-packs/",
+    )
     build.set_defaults(run=cmd_build)
     return main
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
@@ -14,6 +15,7 @@ from sphinx.errors import ConfigError
 
 from .cite.csl import STYLES
 from .read.raw_markup import FORBIDDEN_TAGS
+from .student_notes import read_notes
 
 # The kinds of note and their labels, unless an edition names its own.
 DEFAULT_KINDS: dict[str, str] = {
@@ -111,6 +113,13 @@ OPTIONS: tuple[Option, ...] = (
         (list,),
         "Pages added after the contents of every briefing pack, in order.",
     ),
+    Option(
+        "reader_student_notes",
+        "",
+        (str,),
+        "A student's notes exported from the “My notes” page (Web Annotation JSON-LD), set "
+        "in the margin of the packs in their own style; `make pdf NOTES=…` sets it.",
+    ),
 )
 
 
@@ -161,6 +170,11 @@ def validate(app: Sphinx, config: Config) -> None:
         _fail("reader_keywords", 'must list words as strings, e.g. ["libraries", "local history"]')
     if not all(isinstance(page, str) for page in config.reader_back_matter):
         _fail("reader_back_matter", 'must list page names, e.g. ["back/glossary"]')
+    if config.reader_student_notes:
+        try:
+            read_notes(Path(app.confdir, config.reader_student_notes))
+        except ValueError as error:
+            _fail("reader_student_notes", f"names a file that cannot be used: {error}")
     base = config.reader_base_url
     if base and not base.startswith(("https://", "http://")):
         _fail("reader_base_url", f"must be an http(s) address, not {base!r}")

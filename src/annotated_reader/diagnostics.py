@@ -36,6 +36,7 @@ class Warn(StrEnum):
     PARAGRAPH_UNLOCKED = "paragraph_unlocked"
     BAD_BIBLIOGRAPHY = "bad_bibliography"
     NOT_UTF8 = "not_utf8"
+    PAGED_JS_MISSING = "paged_js_missing"
 
 
 def warn(subtype: Warn, message: str, location: Any) -> None:

@@ -76,3 +76,11 @@ def make_table(
     group += nodes.thead("", row(header))
     group += nodes.tbody("", *[row(r) for r in rows])
     return table
+
+
+class student_notes(nodes.General, nodes.Element):
+    """Placeholder for the "My notes" page: the data its script needs."""
+
+
+class pack_builder(nodes.General, nodes.Element):
+    """Placeholder for the pack builder: the pages a pack can hold, the shipped packs."""

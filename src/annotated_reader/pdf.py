@@ -124,11 +124,13 @@ def find_char(char: str, srcdir: Path, docname: str) -> list[str]:
     return found
 
 
-def compile_all(latex_dir: Path, srcdir: Path) -> list[str]:
-    """Compile every pack, printing one line each; the packs that failed (each
-    explained on stderr)."""
+def compile_all(latex_dir: Path, srcdir: Path, only: str | None = None) -> list[str]:
+    """Compile every pack (or the pack ``only``), printing one line each; the
+    packs that failed (each explained on stderr)."""
     failed = []
     for tex in sorted(latex_dir.glob("*.tex")):
+        if only is not None and tex.stem != only:
+            continue
         try:
             built = build_pdf(tex, srcdir.resolve())
         except PackFailed as error:

@@ -86,7 +86,12 @@ def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
         domain.theme_links.append(ThemeLink(ref["reftarget"], docname, ref.line or 0))
     if any(doctree.findall(ar.concordance)):
         domain.data["concordances"].add(docname)
-    if any(doctree.findall(ar.citation_guide)):
+    # The citation guide, "My notes" (each source's citations) and the pack
+    # builder (every source and chapter) list every source: rewritten when one changes.
+    if any(
+        any(doctree.findall(kind))
+        for kind in (ar.citation_guide, ar.student_notes, ar.pack_builder)
+    ):
         domain.data["guides"].add(docname)
     if any(
         isinstance(ref, addnodes.pending_xref) and ref.get("reftype") == "term"

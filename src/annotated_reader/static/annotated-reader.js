@@ -19,7 +19,9 @@
     "margin";
   const shown = (element) => element.getClientRects().length > 0;
   const noteOf = (control) => document.getElementById(control.hash.slice(1));
-  const controlOf = (note) => document.querySelector(`a.ar-hl[href="#${note.id}"]`);
+  // A student's note (annotated-reader-student.js) is placed level with its highlight.
+  const controlOf = (note) =>
+    document.querySelector(`a.ar-hl[href="#${note.id}"], mark.ar-my-hl[data-note="${note.id}"]`);
 
   // Filters by kind, remembered in localStorage.
   const load = () => {
@@ -220,6 +222,8 @@
     document.fonts?.ready.then(placeAll);
     window.addEventListener("hashchange", openTarget);
     window.matchMedia("print").addEventListener("change", placeAll);
+    // The student's notes script asks again after adding or removing notes.
+    document.addEventListener("ar:layout", placeAll);
   };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();

@@ -375,3 +375,6 @@ def setup_html(app: Sphinx) -> None:
     app.connect("html-page-context", scripts_as_files, priority=900)  # after the theme's
     app.add_css_file("annotated-reader.css")
     app.add_js_file("annotated-reader.js", defer="defer")  # it reads the page it is on
+    # The student's own notes, kept in the browser (after the notes' layout script).
+    app.add_css_file("annotated-reader-student.css")
+    app.add_js_file("annotated-reader-student.js", defer="defer")

@@ -8,6 +8,7 @@ that lists only what the pack contains. Macros live in
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from sphinx.writers.latex import LaTeXTranslator
 from .. import nodes as ar
 from ..config import DEFAULT_KINDS, note_kinds
 from ..read.packs import Pack, packs_of
+from ..student_notes import StudentNote, read_notes
 from .content import ReaderTransform
 
 PACKAGE = Path(__file__).parent.parent
@@ -134,6 +136,59 @@ class LatexNoteLayout(ReaderTransform):
                 else:
                     mark.parent.insert(mark.parent.index(mark) + 1, note)
             text.insert(0, nodes.raw("", f"\\arparnum{{{para['number']}}}", format="latex"))
+
+
+class LatexStudentNotes(ReaderTransform):
+    """A student's notes (``reader_student_notes``, written by ``make pdf
+    NOTES=…``) in the margin, in their own style: at the quoted words, which
+    are underlined, where they are in one run of the paragraph's text; at the
+    start of the paragraph otherwise; marked orphaned, with their quote,
+    where the paragraph no longer has those words."""
+
+    formats = ("latex",)
+    default_priority = 8  # after LatexNoteLayout: the editors' notes are in the text
+
+    def run(self, **kwargs: Any) -> None:
+        if not self.config.reader_student_notes:
+            return
+        notes = read_notes(Path(self.env.srcdir, self.config.reader_student_notes))
+        docnames = set(self.env.found_docs)
+        wanted: dict[tuple[str, int], list[StudentNote]] = {}
+        for note in notes:
+            docname = note.page_of(docnames)
+            if docname is not None:
+                wanted.setdefault((docname, note.para), []).append(note)
+        pages = {key: page.docname for key, page in self.domain.sources.items()}
+        for para in self.document.findall(ar.numbered_paragraph):
+            for note in wanted.get((pages.get(para["key"], ""), para["number"]), []):
+                self.attach(para[0], note)
+
+    def attach(self, text: nodes.Element, note: StudentNote) -> None:
+        label = "My note" if note.text else "My highlight"
+        words = re.compile(r"\s+".join(re.escape(w) for w in note.exact.split()))
+        for run in text.children:
+            found = words.search(str(run)) if isinstance(run, nodes.Text) else None
+            if found:
+                body = escape(self.config, note.text or f"“{note.exact}”")
+                marked = escape(self.config, found.group())
+                text.replace(
+                    run,
+                    [
+                        nodes.Text(str(run)[: found.start()]),
+                        nodes.raw("", f"\\armyhl{{{marked}}}", format="latex"),
+                        nodes.raw("", f"\\armynote{{{label}}}{{{body}}}", format="latex"),
+                        nodes.Text(str(run)[found.end() :]),
+                    ],
+                )
+                return
+        quote = escape(self.config, f"“{note.exact}”")
+        if words.search(text.astext()):  # across markup: beside the paragraph
+            body = escape(self.config, note.text) or quote
+        else:
+            label = f"{label} (orphaned)"
+            body = f"{quote}{' ' if note.text else ''}{escape(self.config, note.text)}"
+        # After the paragraph number, which LatexNoteLayout put first.
+        text.insert(1, nodes.raw("", f"\\armynote{{{label}}}{{{body}}}", format="latex"))
 
 
 class LatexPilcrows(ReaderTransform):
@@ -345,6 +400,7 @@ def use_pack_translator(app: Sphinx) -> None:
 def setup_latex(app: Sphinx) -> None:
     for transform in (
         LatexNoteLayout,
+        LatexStudentNotes,
         LatexPilcrows,
         LatexTables,
         PackBibliography,
