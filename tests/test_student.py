@@ -1,6 +1,7 @@
 """The student's own copy, in Chromium: notes added, edited and deleted with
 the mouse and with the keyboard, kept across reloads, re-attached after a
-rebuild and orphaned when their words change; the "My notes" page's exports
+rebuild and orphaned when their words change; a note on a chapter (no
+numbered paragraphs: anchored by section and quote); the "My notes" page's exports
 (Markdown citations equal to the "Cite this" box's; Web Annotation JSON-LD
 with the model's required fields), import and clear. A small test root is
 built (twice for the rebuild), not the real book."""
@@ -19,6 +20,7 @@ from urllib.parse import urlparse
 import jsonschema
 import pytest
 
+from annotated_reader.student_notes import read_notes
 from conftest import SOURCES, TESTS, THEMES, sphinx_build
 from layout import DESKTOP, PHONE
 
@@ -318,6 +320,105 @@ def test_export_clear_import_and_citations(context, served):
     assert page.locator(".ar-my-item").count() == 2
     page.goto(f"{served}/sources/doe2020.html")
     assert sorted(marks(page)) == ["Ships grew too", "Their trade went elsewhere"]
+
+
+CHAPTER_MARKS = """() => [...document.querySelectorAll('aside.ar-my-note')].map((aside) =>
+  [...document.querySelectorAll(`mark[data-note="${aside.id}"]`)].map((m) => m.textContent).join(''))"""
+
+
+def test_chapter_note_with_keyboard_reload_my_notes_export_import(context, served):
+    """A chapter has no numbered paragraphs: its notes are anchored by its
+    section and the quoted words, shown under their paragraph."""
+    page = context.new_page()
+    page.goto(f"{served}/themes/ports.html")
+
+    # Keyboard: "Add a note to this chapter", the words to attach it to, the note.
+    press_until_focused(page, ".ar-my-add-chapter", limit=40)
+    page.keyboard.press("Enter")
+    assert focused_on(page, "#ar-my-words")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("trade moved")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Moved where? Compare Roe.")
+    press_until_focused(page, "dialog.ar-my-editor .ar-my-save")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("section.ar-chapter mark.ar-my-hl")
+    # A selection in the chapter's first paragraph, highlighted (the toolbar).
+    page.evaluate(
+        """() => {
+          const p = document.querySelector('section.ar-chapter > p:not(.ar-my-bar)');
+          const text = p.firstChild;
+          const at = text.nodeValue.indexOf('busy harbours');
+          const range = document.createRange();
+          range.setStart(text, at);
+          range.setEnd(text, at + 'busy harbours'.length);
+          getSelection().removeAllRanges();
+          getSelection().addRange(range);
+        }"""
+    )
+    page.click(".ar-my-toolbar .ar-my-highlight")
+    page.reload()
+    assert sorted(page.evaluate(CHAPTER_MARKS)) == ["busy harbours", "trade moved"]
+    stored = {n["exact"]: n for n in page.evaluate(STORE)}
+    assert stored["trade moved"]["section"] == "decline" and "para" not in stored["trade moved"]
+    assert stored["busy harbours"]["section"] == "ports-and-their-fate"
+    # Under the paragraph that holds its words (a chapter page has no margin).
+    under = page.evaluate(
+        """() => { const p = [...document.querySelectorAll('mark.ar-my-hl')]
+               .find((m) => m.textContent === 'trade moved').closest('p');
+             return [p.nextElementSibling.matches('.ar-my-under'),
+                     p.nextElementSibling.textContent, p.getBoundingClientRect().bottom,
+                     p.nextElementSibling.getBoundingClientRect().top]; }"""
+    )
+    assert under[0] and "Moved where? Compare Roe." in under[1] and under[3] >= under[2]
+
+    # "My notes": under the chapter's title, with the section and its link.
+    page.goto(f"{served}/my-notes.html")
+    assert "Ports and their fate" in page.locator("h2.ar-my-page").all_text_contents()
+    where = page.locator(".ar-my-where", has_text="Decline")
+    assert where.text_content() == "Section “Decline”"
+    assert where.get_attribute("href").endswith("/themes/ports.html#decline")
+    with page.expect_download() as download:
+        page.click(".ar-my-export[data-format=md]")
+    markdown = Path(download.value.path()).read_text()
+    assert re.search(
+        r"^## Ports and their fate\n\n### Section “Decline”\n\n> trade moved\n\n"
+        r"Moved where\? Compare Roe\.\n\nChapter: Ports and their fate\n\n"
+        r"Link: <http://127\.0\.0\.1:\d+/themes/ports\.html#decline>$",
+        markdown,
+        re.M,
+    ), markdown
+
+    with page.expect_download() as download:
+        page.click(".ar-my-export[data-format=jsonld]")
+    exported_file = Path(download.value.path())
+    exported = json.loads(exported_file.read_text())
+    jsonschema.validate(exported, SCHEMA)
+    target = next(
+        i["target"]
+        for i in exported["first"]["items"]
+        if i["target"]["selector"]["refinedBy"]["exact"] == "trade moved"
+    )
+    assert target["source"].endswith("/themes/ports.html")
+    assert target["selector"]["type"] == "FragmentSelector"
+    assert target["selector"]["value"] == "decline"
+    assert target["selector"]["refinedBy"]["type"] == "TextQuoteSelector"
+    # `make pdf NOTES=…` reads such a file (its LaTeX pack sets notes on paragraphs only).
+    assert {(n.para, n.exact) for n in read_notes(exported_file)} == {
+        (0, "trade moved"),
+        (0, "busy harbours"),
+    }
+    before = page.evaluate(STORE)
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click(".ar-my-clear")
+    assert page.evaluate(STORE) == []
+    page.set_input_files(".ar-my-import input", str(exported_file))
+    page.wait_for_selector(".ar-my-status:has-text('Imported 2 notes')")
+    fields = ("id", "page", "section", "exact", "prefix", "suffix", "text", "created", "modified")
+    after = page.evaluate(STORE)
+    assert [{f: n[f] for f in fields} for n in after] == [{f: n[f] for f in fields} for n in before]
+    page.goto(f"{served}/themes/ports.html")
+    assert sorted(page.evaluate(CHAPTER_MARKS)) == ["busy harbours", "trade moved"]
 
 
 def test_rebuilt_edition_reattaches_or_orphans(browser, tmp_path):

@@ -44,7 +44,7 @@ from .write import html, latex, plain
 from .write.citations import InTextCitations
 from .write.content import Backlinks, ResolveReaderNodes
 from .write.epub import setup_epub
-from .write.student import StudentPages, copy_paged_js
+from .write.student import ChapterText, StudentPages, copy_paged_js
 
 try:
     __version__ = version("annotated-reader")
@@ -123,6 +123,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_post_transform(ResolveReaderNodes)
     app.add_post_transform(Backlinks)
     app.add_post_transform(StudentPages)
+    app.add_post_transform(ChapterText)
     html.setup_html(app)
     latex.setup_latex(app)
     setup_epub(app)

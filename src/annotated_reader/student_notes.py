@@ -1,7 +1,10 @@
 """A student's notes as "My notes" exports them: a W3C Web Annotation
 collection (JSON-LD), each note targeting a page, refined from its paragraph
-(``#p<N>``) to its quoted words (a TextQuoteSelector). ``make pdf
-NOTES=my-notes.jsonld`` puts them in the margin of a pack (write/latex.py)."""
+(``#p<N>``) to its quoted words (a TextQuoteSelector); a note on a chapter,
+which has no numbered paragraphs, from its section (or from nothing). ``make
+pdf NOTES=my-notes.jsonld`` puts the notes on paragraphs in the margin of a
+pack (write/latex.py); a chapter's notes are read, and left to the browser's
+pack."""
 
 from __future__ import annotations
 
@@ -17,7 +20,7 @@ from urllib.parse import unquote, urlparse
 @dataclass(frozen=True)
 class StudentNote:
     path: str  # the page's address path, e.g. /reader/sources/lee2017.html
-    para: int
+    para: int  # 0: a note on a chapter, anchored by its section and quote
     exact: str
     text: str
 
@@ -70,14 +73,14 @@ def _note(item: Any, path: str, n: int) -> StudentNote:
         (s for s in selectors if isinstance(s, dict) and s.get("type") == "TextQuoteSelector"), {}
     )
     number = re.fullmatch(r"p(\d+)", str(fragment.get("value", "")))
-    if not number or not isinstance(quote, dict) or not quote.get("exact"):
-        raise ValueError(f"{problem} (no paragraph #pN and quoted words)")
+    if not isinstance(quote, dict) or not quote.get("exact"):
+        raise ValueError(f"{problem} (no quoted words)")
     body = item.get("body")
     body = body[0] if isinstance(body, list) and body else body
     text = body.get("value", "") if isinstance(body, dict) else ""
     return StudentNote(
         urlparse(target["source"]).path,
-        int(number.group(1)),
+        int(number.group(1)) if number else 0,
         " ".join(str(quote["exact"]).split()),
         str(text).strip(),
     )

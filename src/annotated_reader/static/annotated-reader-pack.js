@@ -85,11 +85,19 @@
       const located = api.locate(note, found.section);
       if (!located) return; // orphaned: its words are no longer in the text
       const marks = api.highlight(note, located);
+      // Beside its paragraph; on a chapter, under the block that holds its words.
       const para = marks[0].closest(".ar-para");
-      let column = para.querySelector(":scope > .ar-notes");
-      if (!column) {
+      let column = para?.querySelector(":scope > .ar-notes");
+      if (para && !column) {
         column = element("div", "ar-notes");
         para.append(column);
+      } else if (!para) {
+        const block = api.blockOf(marks[0]);
+        column = block.nextElementSibling?.classList.contains("ar-my-under") ? block.nextElementSibling : null;
+        if (!column) {
+          column = element("div", "ar-my-under");
+          block.after(column);
+        }
       }
       const aside = element("aside", "ar-note ar-my-note",
         element("p", "ar-note-head", element("span", "ar-note-kind", note.text ? "My note" : "My highlight")));

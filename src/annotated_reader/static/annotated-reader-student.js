@@ -1,11 +1,13 @@
 // The student's own notes. Kept in this browser only (localStorage), never
 // sent anywhere. Each note is anchored as W3C Web Annotation anchors a text
-// quote: its page, its paragraph and the quoted words with some text before
-// and after (TextQuoteSelector). After a rebuild it attaches again wherever
-// those words still are in that paragraph; where they are not, the note is
-// shown as orphaned with its quote, never dropped or moved. Two parts: the
-// notes on a source page, and the "My notes" page ({my-notes}). Data is
-// inserted as text (textContent), never as HTML.
+// quote: its page, its paragraph (on a chapter, which has no numbered
+// paragraphs: its section) and the quoted words with some text before and
+// after (TextQuoteSelector). After a rebuild it attaches again wherever those
+// words still are in that paragraph (on a chapter: that section, else the
+// chapter); where they are not, the note is shown as orphaned with its quote,
+// never dropped or moved. Two parts: the notes on a source or chapter page,
+// and the "My notes" page ({my-notes}). Data is inserted as text
+// (textContent), never as HTML.
 (() => {
   "use strict";
   const CONTEXT = 32; // characters of prefix and suffix kept with a quote
@@ -61,7 +63,8 @@
   // The words a reader sees, whitespace collapsed, without the notes' numbers,
   // an opened note, previews or "Discussed in"; each character maps back to
   // its text node and offset.
-  const SKIP = "sup.ar-hl-num, .ar-note, .ar-preview-src, .ar-backlinks, dialog, template, script, style";
+  const SKIP = "sup.ar-hl-num, .ar-note, .ar-preview-src, .ar-backlinks, .headerlink, .ar-my-bar, " +
+    ".ar-my-orphans, dialog, template, script, style";
   const textOf = (container) => {
     const chars = [];
     const map = [];
@@ -90,6 +93,11 @@
     const box = textBox(para);
     if (!box || !box.contains(range.commonAncestorContainer)) return null;
     const { text, map } = textOf(box);
+    const [start, end] = span(range, text, map);
+    return start < 0 ? null : selector(para, text, start, end);
+  };
+  // The characters of a text that a range covers, trimmed: [start, end], or [-1, -1].
+  const span = (range, text, map) => {
     let start = -1;
     let end = -1;
     map.forEach(([node, offset], i) => {
@@ -101,8 +109,7 @@
     });
     while (start >= 0 && start < end && text[start] === " ") start++;
     while (end > start && text[end - 1] === " ") end--;
-    if (start < 0 || end <= start) return null;
-    return selector(para, text, start, end);
+    return start < 0 || end <= start ? [-1, -1] : [start, end];
   };
   const selector = (para, text, start, end) => ({
     para: Number(para.dataset.para),
@@ -111,10 +118,18 @@
     suffix: text.slice(end, end + CONTEXT),
   });
 
-  // Where a note's quote is now: its paragraph, and the occurrence of the
-  // exact words whose surroundings match best; null if the words are gone.
+  // Where a note's quote is now: its paragraph (a chapter note: its section,
+  // else anywhere in the chapter), and the occurrence of the exact words whose
+  // surroundings match best; null if the words are gone.
   const locate = (note, scope = document) => {
-    const box = textBox(paragraph(note.para, scope));
+    if (onChapter(note)) {
+      const chapter = chapterText(scope);
+      const section = chapter && sectionOf(note, chapter);
+      return (section && findIn(section, note)) || (chapter && findIn(chapter, note));
+    }
+    return findIn(textBox(paragraph(note.para, scope)), note);
+  };
+  const findIn = (box, note) => {
     if (!box || !note.exact) return null;
     const { text, map } = textOf(box);
     let best = null;
@@ -129,6 +144,50 @@
     }
     if (!best) return null;
     return map.slice(best.at, best.at + note.exact.length);
+  };
+
+  // -- Chapters: a note on a page without numbered paragraphs -------------------
+  const onChapter = (note) => !note.para;
+  // The chapter's text (the build marks it); in a pack's print view, the
+  // pack's copy of the page (scope), whose ids carry a prefix.
+  const chapterText = (scope = document) =>
+    scope === document ? document.querySelector("section.ar-chapter") : scope;
+  const sectionOf = (note, chapter) => {
+    if (!note.section) return null;
+    if (chapter.id === note.section) return chapter;
+    const id = CSS.escape(note.section);
+    return chapter.querySelector(`section[id="${id}"], section[id$="--${id}"]`);
+  };
+  // A quote of the chapter's text: prefix and suffix from the whole text, the
+  // section from where the words start.
+  const chapterSelector = (chapter, text, map, start, end) => {
+    const section = map[start][0].parentElement.closest("section[id]");
+    // The chapter's own title is the page's: only a subsection is named.
+    const heading = section !== chapter && section?.querySelector(":scope > h1, :scope > h2, :scope > h3, :scope > h4, :scope > h5, :scope > h6");
+    return {
+      section: section?.id || chapter.id,
+      heading: heading ? textOf(heading).text.trim() : "",
+      exact: text.slice(start, end),
+      prefix: text.slice(Math.max(0, start - CONTEXT), start),
+      suffix: text.slice(end, end + CONTEXT),
+    };
+  };
+  // The selection as a quote of the chapter, or null.
+  const chapterQuoteOf = (range) => {
+    const common = range.commonAncestorContainer;
+    const inside = common.nodeType === Node.ELEMENT_NODE ? common : common.parentElement;
+    const chapter = inside?.closest("section.ar-chapter");
+    if (!chapter || inside.closest(SKIP)) return null;
+    const { text, map } = textOf(chapter);
+    const [start, end] = span(range, text, map);
+    return start < 0 ? null : chapterSelector(chapter, text, map, start, end);
+  };
+  // The block (a paragraph, a list...) of the text that holds a highlight:
+  // a chapter's notes go under it.
+  const blockOf = (mark) => {
+    let block = mark;
+    while (block.parentElement && block.parentElement.tagName !== "SECTION") block = block.parentElement;
+    return block;
   };
 
   // Wrap the located characters in <mark>s, one per run in a text node.
@@ -152,15 +211,66 @@
     return marks;
   };
 
-  // -- Source pages ------------------------------------------------------------
-  const sourcePage = () => {
+  // -- Source and chapter pages --------------------------------------------------
+  // What differs between a source page (notes on numbered paragraphs, beside
+  // or under them) and a chapter (notes on its sections, under their paragraph).
+  const sourceUnit = (paras) => ({
+    label: (para) => `paragraph ${para}`,
+    quoteOf,
+    textFor: (para) => textOf(textBox(paragraph(para))),
+    anchor: (para, text, map, at, end) => selector(paragraph(para), text, at, end),
+    orphansBefore: paras[0],
+    legend: document.querySelector(".ar-legend"),
+    // Into its paragraph's column.
+    column: (note) => {
+      const para = paragraph(note.para);
+      let column = para.querySelector(":scope > .ar-notes");
+      if (!column) {
+        column = element("div", "ar-notes");
+        para.append(column);
+      }
+      return column;
+    },
+    back: (para) => document.querySelector(`.ar-para[data-para="${para}"] .ar-pnum`),
+  });
+  const chapterUnit = (chapter) => {
+    // A bar under the title: the "My notes" filter and, for the keyboard,
+    // "Add a note to this chapter".
+    const bar = element("p", "ar-my-bar");
+    const title = chapter.querySelector(":scope > h1");
+    if (title) title.after(bar); else chapter.prepend(bar);
+    return {
+      label: () => "this chapter",
+      quoteOf: chapterQuoteOf,
+      textFor: () => textOf(chapter),
+      anchor: (_, text, map, at, end) => chapterSelector(chapter, text, map, at, end),
+      orphansBefore: bar.nextSibling,
+      orphansParent: chapter,
+      legend: bar,
+      // Under the paragraph (or list, quotation...) that holds its words.
+      column: (note, marks) => {
+        const block = blockOf(marks[0]);
+        let column = block.nextElementSibling;
+        if (!column?.classList.contains("ar-my-under")) {
+          column = element("div", "ar-my-under");
+          block.after(column);
+        }
+        return column;
+      },
+      back: () => bar.querySelector(".ar-my-add-chapter"),
+      bar,
+    };
+  };
+
+  const notesHere = () => {
     const paras = [...document.querySelectorAll(".ar-para")];
-    if (!paras.length) return;
+    const chapter = paras.length ? null : document.querySelector("section.ar-chapter");
+    if (!paras.length && !chapter) return;
+    const unit = chapter ? chapterUnit(chapter) : sourceUnit(paras);
     const root = document.documentElement;
 
     // "My notes" among the filters: shown or hidden like a kind of note.
-    const legend = document.querySelector(".ar-legend");
-    if (legend) {
+    if (unit.legend) {
       const swatch = element("span", "ar-swatch");
       swatch.setAttribute("aria-hidden", "true");
       const filter = button("My notes", "ar-filter ar-kind-mine");
@@ -171,17 +281,18 @@
       const off = Array.isArray(hidden) && hidden.includes("mine");
       filter.setAttribute("aria-pressed", String(!off));
       root.classList.toggle("ar-hide-mine", off);
-      legend.append(filter);
+      unit.legend.append(filter);
     }
 
     const orphans = element("section", "ar-my-orphans");
     orphans.hidden = true;
     orphans.setAttribute("aria-labelledby", "ar-my-orphans-title");
-    const firstPara = paras[0];
-    firstPara.before(orphans);
+    if (unit.orphansBefore) unit.orphansBefore.before(orphans);
+    else unit.orphansParent.append(orphans);
 
     const clear = () => {
       document.querySelectorAll("aside.ar-my-note").forEach((aside) => aside.remove());
+      document.querySelectorAll("div.ar-my-under").forEach((column) => column.remove());
       document.querySelectorAll("mark.ar-my-hl").forEach((mark) => {
         const parent = mark.parentNode;
         mark.replaceWith(...mark.childNodes);
@@ -202,9 +313,10 @@
       const head = element("p", "ar-note-head", element("span", "ar-note-kind", label));
       aside.append(head);
       if (orphaned) {
+        const where = unit.label(note.para);
         aside.append(
           element("p", "ar-my-orphan-why",
-            `Paragraph ${note.para} no longer has the words you marked:`),
+            `${where[0].toUpperCase()}${where.slice(1)} no longer has the words you marked:`),
           element("blockquote", "ar-my-quote", note.exact),
         );
       }
@@ -216,13 +328,9 @@
       return aside;
     };
 
-    // Insert a note into its paragraph's column, in the order of the text.
-    const place = (para, aside, marks) => {
-      let column = para.querySelector(":scope > .ar-notes");
-      if (!column) {
-        column = element("div", "ar-notes");
-        para.append(column);
-      }
+    // Insert a note into its column, in the order of the text.
+    const place = (note, aside, marks) => {
+      const column = unit.column(note, marks);
       const here = marks[0];
       const later = [...column.children].find((other) => {
         const control = document.querySelector(
@@ -239,7 +347,7 @@
       let changed = false;
       const lost = [];
       notes
-        .filter((note) => note.page === thisPage)
+        .filter((note) => note.page === thisPage && onChapter(note) === Boolean(chapter))
         .forEach((note) => {
           const located = locate(note);
           const orphaned = !located;
@@ -252,7 +360,7 @@
             return;
           }
           const marks = highlight(note, located);
-          place(paragraph(note.para), card(note, false), marks);
+          place(note, card(note, false), marks);
         });
       if (changed) save(notes);
       if (lost.length) {
@@ -270,9 +378,10 @@
     // field for the words to anchor to) and the note.
     const editor = ({ note = null, para = null, quote = null, anchored = true, returnTo = null }) => {
       const number = note ? note.para : para;
+      const where = unit.label(number);
       const dialog = element("dialog", "ar-my-editor");
       const title = element("h2", "ar-my-editor-title",
-        note ? `Edit your note on paragraph ${number}` : `Add a note to paragraph ${number}`);
+        note ? `Edit your note on ${where}` : `Add a note to ${where}`);
       title.id = "ar-my-editor-title";
       dialog.setAttribute("aria-labelledby", title.id);
       const form = element("form", "");
@@ -281,14 +390,14 @@
       let words = null;
       if (note || quote) {
         form.append(element("blockquote", "ar-my-quote", (note || quote).exact));
-        if (note && !anchored) form.append(element("p", "ar-my-orphan-why", "Orphaned: these words are no longer in the paragraph."));
+        if (note && !anchored) form.append(element("p", "ar-my-orphan-why", `Orphaned: these words are no longer in ${where}.`));
       } else {
         words = element("input", "ar-my-words");
         words.id = "ar-my-words";
         words.required = true;
-        const { text } = textOf(textBox(paragraph(number)));
+        const { text } = unit.textFor(number);
         words.value = text.split(" ").slice(0, 6).join(" ");
-        form.append(element("label", "", "Words of the paragraph to attach the note to"), words);
+        form.append(element("label", "", `Words of ${where} to attach the note to`), words);
         form.lastChild.previousSibling.htmlFor = words.id;
       }
       const area = element("textarea", "ar-my-textarea");
@@ -308,7 +417,7 @@
         const remove = button("Delete note", "ar-my-delete");
         remove.addEventListener("click", () => {
           save(load().filter((n) => n.id !== note.id));
-          returnTo = document.querySelector(`.ar-para[data-para="${number}"] .ar-pnum`) || returnTo;
+          returnTo = unit.back(number) || returnTo;
           dialog.close();
           render();
         });
@@ -329,17 +438,16 @@
         } else {
           let anchor = quote;
           if (!anchor) {
-            const box = textBox(paragraph(number));
-            const { text } = textOf(box);
+            const { text, map } = unit.textFor(number);
             const wanted = words.value.replace(/\s+/g, " ").trim();
             const at = wanted ? text.indexOf(wanted) : -1;
             if (at < 0) {
               event.preventDefault();
-              problem.textContent = `These words are not in paragraph ${number}: copy them from it.`;
+              problem.textContent = `These words are not in ${where}: copy them from it.`;
               words.focus();
               return;
             }
-            anchor = selector(paragraph(number), text, at, at + wanted.length);
+            anchor = unit.anchor(number, text, map, at, at + wanted.length);
           }
           notes.push({
             id: newId(), page: thisPage, title: document.title, ...anchor,
@@ -376,7 +484,7 @@
     const onSelection = () => {
       const selection = document.getSelection();
       const range = selection.rangeCount && !selection.isCollapsed ? selection.getRangeAt(0) : null;
-      pending = range && quoteOf(range);
+      pending = range && unit.quoteOf(range);
       toolbar.hidden = !pending;
       if (!pending) return;
       const rect = range.getBoundingClientRect();
@@ -405,24 +513,31 @@
     addNote.addEventListener("click", () => take(true));
     addHighlight.addEventListener("click", () => take(false));
 
-    // With the keyboard: the "cite this paragraph" dialog offers "Add a note".
-    new MutationObserver(() => {
-      const cite = document.querySelector("dialog.ar-para-cite:not([data-my])");
-      if (!cite) return;
-      cite.dataset.my = "true";
-      const number = Number(cite.closest(".ar-para")?.dataset.para);
-      if (!number) return;
-      const add = button("Add a note to this paragraph", "ar-my-add-para");
-      add.addEventListener("click", () => {
-        const back = cite.closest(".ar-para").querySelector(".ar-pnum");
-        cite.close();
-        editor({ para: number, returnTo: back });
-      });
-      // Beside "Full references", so the dialog keeps its height.
-      const more = cite.querySelector(".ar-para-cite-more");
-      if (more) more.append(" ", add);
-      else cite.append(element("p", "ar-my-add-row", add));
-    }).observe(document.body, { childList: true, subtree: true });
+    if (chapter) {
+      // With the keyboard: "Add a note to this chapter", then the words.
+      const add = button("Add a note to this chapter", "ar-my-add-chapter");
+      add.addEventListener("click", () => editor({ returnTo: add }));
+      unit.bar.append(" ", add);
+    } else {
+      // With the keyboard: the "cite this paragraph" dialog offers "Add a note".
+      new MutationObserver(() => {
+        const cite = document.querySelector("dialog.ar-para-cite:not([data-my])");
+        if (!cite) return;
+        cite.dataset.my = "true";
+        const number = Number(cite.closest(".ar-para")?.dataset.para);
+        if (!number) return;
+        const add = button("Add a note to this paragraph", "ar-my-add-para");
+        add.addEventListener("click", () => {
+          const back = cite.closest(".ar-para").querySelector(".ar-pnum");
+          cite.close();
+          editor({ para: number, returnTo: back });
+        });
+        // Beside "Full references", so the dialog keeps its height.
+        const more = cite.querySelector(".ar-para-cite-more");
+        if (more) more.append(" ", add);
+        else cite.append(element("p", "ar-my-add-row", add));
+      }).observe(document.body, { childList: true, subtree: true });
+    }
 
     window.addEventListener("storage", (event) => { if (event.key === KEY) render(); });
     render();
@@ -472,7 +587,13 @@
     const sorted = (notes) =>
       [...notes].sort((a, b) =>
         (sources.get(a.page)?.order ?? 1e9) - (sources.get(b.page)?.order ?? 1e9) ||
-        a.page.localeCompare(b.page) || a.para - b.para || a.created.localeCompare(b.created));
+        a.page.localeCompare(b.page) || (a.para || 0) - (b.para || 0) || a.created.localeCompare(b.created));
+    const titleOf = (note) => sources.get(note.page)?.s.dataset.title || note.title || note.page;
+    // A chapter has no citation of its own: its notes give its title and address.
+    const whereOf = (note) => (onChapter(note)
+      ? { label: note.heading ? `Section “${note.heading}”` : "The chapter",
+          href: `${pageUrl(note.page)}${note.section ? `#${note.section}` : ""}` }
+      : { label: `Paragraph ${note.para}`, href: `${pageUrl(note.page)}#p${note.para}` });
 
     const render = () => {
       const notes = sorted(load());
@@ -485,13 +606,14 @@
       notes.forEach((note) => {
         if (note.page !== current) {
           current = note.page;
-          const link = element("a", "", sources.get(note.page)?.s.dataset.title || note.title || note.page);
+          const link = element("a", "", titleOf(note));
           link.href = pageUrl(note.page);
           parts.push(element("h2", "ar-my-page", link));
         }
         const item = element("article", `ar-my-item${note.orphaned ? " ar-my-orphan" : ""}`);
-        const where = element("a", "ar-my-where", `Paragraph ${note.para}`);
-        where.href = `${pageUrl(note.page)}#p${note.para}`;
+        const place = whereOf(note);
+        const where = element("a", "ar-my-where", place.label);
+        where.href = place.href;
         item.append(element("p", "ar-my-head", where, note.orphaned ? " · orphaned: the words are no longer there" : ""));
         item.append(element("blockquote", "ar-my-quote", note.exact));
         if (note.text) item.append(element("p", "ar-my-text", note.text));
@@ -500,6 +622,8 @@
         if (inText && reference) {
           item.append(element("p", "ar-my-cite", element("span", "ar-my-intext", inText), " ",
             element("span", "ar-my-ref", reference)));
+        } else if (onChapter(note)) {
+          item.append(element("p", "ar-my-cite", `${titleOf(note)}, ${place.href}`));
         }
         parts.push(item);
       });
@@ -512,23 +636,27 @@
       sorted(load()).forEach((note) => {
         if (note.page !== current) {
           current = note.page;
-          lines.push(`## ${sources.get(note.page)?.s.dataset.title || note.title || note.page}`, "");
+          lines.push(`## ${titleOf(note)}`, "");
         }
-        lines.push(`### Paragraph ${note.para}${note.orphaned ? " (orphaned)" : ""}`, "");
+        const place = whereOf(note);
+        lines.push(`### ${place.label}${note.orphaned ? " (orphaned)" : ""}`, "");
         lines.push(`> ${note.exact}`, "");
         if (note.text) lines.push(note.text, "");
         const inText = citation(note, "in-text");
         const reference = citation(note, "reference");
         if (inText) lines.push(`Citation: ${markdownOf(inText)}`, "");
         if (reference) lines.push(`Reference: ${markdownOf(reference)}`, "");
-        lines.push(`Link: <${pageUrl(note.page)}#p${note.para}>`, "");
+        if (onChapter(note)) lines.push(`Chapter: ${titleOf(note)}`, "");
+        lines.push(`Link: <${place.href}>`, "");
       });
       return lines.join("\n");
     };
 
     // W3C Web Annotation: each note targets its page, refined from the
-    // paragraph's fragment to the quoted words.
+    // paragraph's fragment (a chapter's: its section's) to the quoted words.
     const annotation = (note) => {
+      const quote = { type: "TextQuoteSelector", exact: note.exact, prefix: note.prefix, suffix: note.suffix };
+      const fragment = onChapter(note) ? note.section : `p${note.para}`;
       const result = {
         "@context": ANNO_CONTEXT,
         id: `urn:uuid:${note.id}`,
@@ -538,12 +666,9 @@
         modified: note.modified,
         target: {
           source: pageUrl(note.page),
-          selector: {
-            type: "FragmentSelector",
-            conformsTo: "http://tools.ietf.org/rfc/rfc3986",
-            value: `p${note.para}`,
-            refinedBy: { type: "TextQuoteSelector", exact: note.exact, prefix: note.prefix, suffix: note.suffix },
-          },
+          selector: fragment
+            ? { type: "FragmentSelector", conformsTo: "http://tools.ietf.org/rfc/rfc3986", value: fragment, refinedBy: quote }
+            : quote,
         },
       };
       if (note.text) result.body = { type: "TextualBody", value: note.text, format: "text/plain", purpose: "commenting" };
@@ -564,13 +689,15 @@
       const fragment = selectors.find((s) => s?.type === "FragmentSelector");
       const quote = fragment?.refinedBy?.type === "TextQuoteSelector" ? fragment.refinedBy
         : selectors.find((s) => s?.type === "TextQuoteSelector");
+      // A paragraph's fragment (p3) on a source; a section's (or none) on a chapter.
       const para = Number(/^p(\d+)$/.exec(fragment?.value || "")?.[1]);
       const page = pageOf(target.source);
-      if (!quote?.exact || !para || !page) throw new Error("a note without a paragraph or quote");
+      if (!quote?.exact || !page) throw new Error("a note without a page or quote");
       const body = Array.isArray(item.body) ? item.body[0] : item.body;
+      const anchor = para ? { para } : { section: fragment?.value || "" };
       return {
         id: String(item.id || newId()).replace(/^urn:uuid:/, ""),
-        page, para, exact: quote.exact, prefix: quote.prefix || "", suffix: quote.suffix || "",
+        page, ...anchor, exact: quote.exact, prefix: quote.prefix || "", suffix: quote.suffix || "",
         text: body?.value || "", created: item.created || new Date().toISOString(),
         modified: item.modified || item.created || new Date().toISOString(),
       };
@@ -650,7 +777,7 @@
   };
 
   // The print view of a pack (annotated-reader-pack.js) places the notes itself.
-  window.AnnotatedReaderNotes = { load, locate, highlight };
+  window.AnnotatedReaderNotes = { load, locate, highlight, blockOf };
 
   const start = () => {
     if (document.body.classList.contains("ar-pack-print")) return;
@@ -658,7 +785,7 @@
     const builder = document.querySelector("form.ar-pack-builder");
     if (builder) builderPage(builder);
     else if (box) notesPage(box);
-    else sourcePage();
+    else notesHere();
   };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();

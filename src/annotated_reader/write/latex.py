@@ -143,7 +143,8 @@ class LatexStudentNotes(ReaderTransform):
     NOTES=…``) in the margin, in their own style: at the quoted words, which
     are underlined, where they are in one run of the paragraph's text; at the
     start of the paragraph otherwise; marked orphaned, with their quote,
-    where the paragraph no longer has those words."""
+    where the paragraph no longer has those words. A chapter's notes (no
+    paragraph number) are the browser-built pack's only."""
 
     formats = ("latex",)
     default_priority = 8  # after LatexNoteLayout: the editors' notes are in the text

@@ -1,6 +1,9 @@
 """The student's pages. "My notes": for every source page of this output, its
 address and the citation of one of its paragraphs in each style, as templates
-the script fills in (the same templates as the page's "Cite this" box). The
+the script fills in (the same templates as the page's "Cite this" box); for
+every chapter, its address and title (a chapter has no citation of its own).
+On a chapter page, its text is marked (``section.ar-chapter``) for the notes
+the student adds there, anchored by the section and the quoted words. The
 pack builder: a form of the pages a pack can hold and the shipped packs,
 submitted to the print view (``static/annotated-reader-pack.html``), which
 Paged.js paginates; Paged.js is copied from ``node_modules`` into
@@ -22,7 +25,7 @@ from ..cite.csl import STYLES, Edition, in_text, paragraph_reference
 from ..diagnostics import Warn, warn
 from ..read.packs import packs_of
 from .content import ReaderTransform
-from .html import SLOT, URL_SLOT
+from .html import SLOT, URL_SLOT, SiteTransform
 
 PAGED_JS = Path("pagedjs", "dist", "paged.min.js")  # inside node_modules
 PRINT_VIEW = "annotated-reader-pack.html"  # in _static
@@ -91,10 +94,18 @@ class StudentPages(ReaderTransform):
                 f'<div class="ar-my-source" data-page="{escape(page.docname)}" '
                 f'data-href="{escape(href)}" data-title="{escape(self.title(page.docname))}">{templates}</div>'
             )
+        chapters = [t.docname for t in self.domain.themes.values() if self.in_output(t.docname)]
+        for docname in sorted(chapters):
+            sources.append(
+                f'<div class="ar-my-source" data-kind="chapter" data-page="{escape(docname)}" '
+                f'data-href="{escape(self.root)}{escape(docname)}.html" '
+                f'data-title="{escape(self.title(docname))}"></div>'
+            )
         return (
             f'<div class="ar-my-notes" data-slot="{SLOT}" data-url-slot="{URL_SLOT}">'
-            '<p class="ar-my-lead">To add a note, select words on a source page, or choose a '
-            "paragraph number and then “Add a note to this paragraph”.</p>"
+            '<p class="ar-my-lead">To add a note, select words on a source or chapter page, or '
+            "choose a paragraph number and then “Add a note to this paragraph” (on a chapter: "
+            "“Add a note to this chapter”).</p>"
             '<div class="ar-my-controls">'
             '<label>Citation style <select class="ar-my-style">' + styles + "</select></label>"
             '<button type="button" class="ar-my-export" data-format="md">Export as Markdown</button>'
@@ -171,6 +182,18 @@ class StudentPages(ReaderTransform):
     def title(self, docname: str) -> str:
         title = self.env.titles.get(docname)
         return title.astext() if title is not None else docname
+
+
+class ChapterText(SiteTransform):
+    """A chapter's text, the section its title opens, carries ``ar-chapter``:
+    there the student's notes script lets the student add notes."""
+
+    def run(self, **kwargs: Any) -> None:
+        if self.env.docname not in {t.docname for t in self.domain.themes.values()}:
+            return
+        section = next(iter(self.document.findall(nodes.section)), None)
+        if section is not None:
+            section["classes"].append("ar-chapter")
 
 
 def reading_order(env: BuildEnvironment, root: str) -> list[str]:
