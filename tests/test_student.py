@@ -19,6 +19,7 @@ from urllib.parse import urlparse
 
 import jsonschema
 import pytest
+from playwright.sync_api import expect
 
 from annotated_reader.student_notes import read_notes
 from conftest import SOURCES, TESTS, THEMES, sphinx_build
@@ -419,6 +420,20 @@ def test_chapter_note_with_keyboard_reload_my_notes_export_import(context, serve
     assert [{f: n[f] for f in fields} for n in after] == [{f: n[f] for f in fields} for n in before]
     page.goto(f"{served}/themes/ports.html")
     assert sorted(page.evaluate(CHAPTER_MARKS)) == ["busy harbours", "trade moved"]
+
+    # Words no longer in the chapter: orphaned, with its quote, above the text.
+    page.evaluate(
+        """() => { const key = Object.keys(localStorage).find((k) => k.includes('my-notes'));
+             const notes = JSON.parse(localStorage.getItem(key));
+             notes.push({ ...notes[0], id: 'gone', exact: 'ports thrived', text: 'Lost?' });
+             localStorage.setItem(key, JSON.stringify(notes)); }"""
+    )
+    page.reload()
+    orphans = page.locator("section.ar-my-orphans")
+    expect(orphans).to_be_visible()
+    assert orphans.locator(".ar-my-quote").all_text_contents() == ["ports thrived"]
+    assert sorted(page.evaluate(CHAPTER_MARKS)) == ["", "busy harbours", "trade moved"]
+    assert [n["id"] for n in page.evaluate(STORE) if n.get("orphaned")] == ["gone"]
 
 
 def test_rebuilt_edition_reattaches_or_orphans(browser, tmp_path):
