@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlparse
 
 @dataclass(frozen=True)
 class StudentNote:
-    path: str  # the page's address path, e.g. /reader/sources/lee2017.html
+    path: str  # the page's address path, e.g. /reader/sources/smith2024.html
     para: int  # 0: a note on a chapter, anchored by its section and quote
     exact: str
     text: str

@@ -120,6 +120,17 @@ def _active(element: Any) -> str | None:
     return None
 
 
+def _pack_builder(element: Any) -> bool:
+    """The form that ``{pack-builder}`` writes: the extension's own, and it
+    only sends the student's choices to the print view in ``_static``."""
+    return (
+        element.name == "form"
+        and "ar-pack-builder" in element.get("class", [])
+        and element.get("method", "").lower() == "get"
+        and element.get("action", "").endswith("_static/annotated-reader-pack.html")
+    )
+
+
 def test_no_page_content_can_run_code(edition_build: EditionBuild) -> None:
     """Source text is text: whatever an article or a note contains, no page's
     content holds a script, an event handler or a script URL."""
@@ -127,6 +138,7 @@ def test_no_page_content_can_run_code(edition_build: EditionBuild) -> None:
         article = edition_build.page(docname).select_one("article")
         if article is None:
             continue
-        assert not article.select(ACTIVE_ELEMENTS), (docname, article.select(ACTIVE_ELEMENTS))
+        active = [e for e in article.select(ACTIVE_ELEMENTS) if not _pack_builder(e)]
+        assert not active, (docname, active)
         problems = [p for p in map(_active, article.find_all(True)) if p]
         assert not problems, (docname, problems)
