@@ -71,9 +71,10 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff format --check src tests conf.py benchmarks scripts
 	$(BIN)/mypy
 
+# Live preview: one Sphinx application kept alive, rebuilt on every change
+# (src/annotated_reader/serve.py); a change to conf.py or src/ needs a restart.
 serve: $(VENV)/.installed
-	$(BIN)/sphinx-autobuild -b html -d $(BUILD)/doctrees/serve . $(BUILD)/serve \
-	  --host 127.0.0.1 --port 8000 --watch src
+	$(BIN)/python -m annotated_reader.serve --outdir $(BUILD)/serve --host 127.0.0.1 --port 8000
 
 screenshots: system-deps all
 	$(BIN)/python scripts/screenshots.py

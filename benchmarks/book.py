@@ -69,6 +69,8 @@ def copy_project(dest: Path) -> Path:
         target = dest / name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(source, target)
+    if (PROJECT / "node_modules").is_dir():  # as installed by `make`: Paged.js, for a clean build
+        (dest / "node_modules").symlink_to(PROJECT / "node_modules")
     return dest
 
 
@@ -214,7 +216,7 @@ def measure_serve(copy: Path, result: BookResult, edits: int, log: Path) -> None
                 proc.wait()
 
 
-def measure_book(work: Path, serve_edits: int = 3) -> BookResult:
+def measure_book(work: Path, serve_edits: int = 5) -> BookResult:
     result = BookResult()
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)

@@ -49,7 +49,7 @@ PACKAGES = (
     "pybtex",
     "citeproc-py",
     "jinja2",
-    "sphinx-autobuild",
+    "watchfiles",
     "annotated-reader",
 )
 EDITS = {
