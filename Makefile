@@ -73,7 +73,7 @@ lint: $(VENV)/.installed
 
 # Live preview: one Sphinx application kept alive, rebuilt on every change
 # (src/annotated_reader/serve.py); a change to conf.py or src/ needs a restart.
-serve: $(VENV)/.installed
+serve: $(VENV)/.installed node_modules/.installed
 	$(BIN)/python -m annotated_reader.serve --outdir $(BUILD)/serve --host 127.0.0.1 --port 8000
 
 screenshots: system-deps all
