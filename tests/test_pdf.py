@@ -321,6 +321,11 @@ def test_every_script_is_typeset(app):
     assert no_space("the Ministry of Foreign Affairs of China (外交部).") in text
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
     assert "Title:           Every Reader's Script & Its Fonts" in info
+    # A path longer than a line breaks after its punctuation, within the text.
+    assert no_space("C:/Users/student/Documents/course-readings/annotated-reader") in text
+    log = (app.outdir / "scripts.log").read_text(encoding="utf-8", errors="replace")
+    boxes = re.findall(r"^Overfull \\hbox \(([\d.]+)pt too wide", log, re.M)
+    assert all(float(size) <= 5 for size in boxes), boxes
 
 
 def test_a_character_that_no_font_has_fails_the_pdf_and_names_its_line(make_app, rootdir, tmp_path):

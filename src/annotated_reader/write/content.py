@@ -172,7 +172,7 @@ def date_statement(work: Work) -> str:
         return f"About {work.year} (inferred; citations mark the year as approximate). {note}"
     if not work.year:
         return note or "Not known."
-    return f"{work.date_text} (as printed). {note}".strip() if note else work.date_text
+    return f"{work.date_text} (as printed). {note}".strip()
 
 
 class Backlinks(ReaderTransform):

@@ -204,6 +204,38 @@ class LatexPilcrows(ReaderTransform):
                 text.parent.replace(text, nodes.Text(str(text).replace("¶ ", "¶\u00a0")))
 
 
+class LatexLongWords(ReaderTransform):
+    """A long run of characters without a space (markup shown as text, a
+    path, a formula in prose) may break after its punctuation, as a URL
+    does, instead of running into the margin: the text stays the same."""
+
+    formats = ("latex",)
+    default_priority = 20
+    LONG = re.compile(r"\S{16,}")
+    AFTER = re.compile(r"(?<=[/<>\"()=.,;:_\-])(?=\S)")
+    SKIP = (nodes.literal, nodes.FixedTextElement, nodes.title, nodes.raw, ar.anchor_highlight)
+
+    def run(self, **kwargs: Any) -> None:
+        for text in list(self.document.findall(nodes.Text)):
+            if any(isinstance(a, self.SKIP) for a in ar.ancestors(text)):
+                continue
+            parts = self.split(str(text))
+            if len(parts) > 1:
+                breaks: list[nodes.Node] = []
+                for part in parts:
+                    breaks += [nodes.Text(part), nodes.raw("", "\\allowbreak{}", format="latex")]
+                index = text.parent.index(text)
+                text.parent[index : index + 1] = breaks[:-1]
+
+    def split(self, value: str) -> list[str]:
+        parts, start = [], 0
+        for long in self.LONG.finditer(value):
+            for place in self.AFTER.finditer(long.group()):
+                parts.append(value[start : long.start() + place.start()])
+                start = long.start() + place.start()
+        return [*parts, value[start:]]
+
+
 class LatexTables(ReaderTransform):
     """Every table becomes a longtable, which breaks between rows instead of
     running into the footer. Its columns share the line by weight (the
@@ -403,6 +435,7 @@ def setup_latex(app: Sphinx) -> None:
         LatexNoteLayout,
         LatexStudentNotes,
         LatexPilcrows,
+        LatexLongWords,
         LatexTables,
         PackBibliography,
         LatexReferenceList,
