@@ -721,6 +721,8 @@ extensions = [e for e in extensions if e != "annotated_reader"]
 html_static_path = [*html_static_path, str(_Path(_reader.__file__).parent / "static")]
 html_css_files = ["annotated-reader.css"]
 html_js_files = [("annotated-reader.js", {"defer": "defer"})]
+# As for stock: generated names share bibliography labels from about N = 500.
+suppress_warnings = ["bibtex.duplicate_label"]
 """
 
 
