@@ -19,6 +19,7 @@ from pybtex.plugin import find_plugin, register_plugin
 from pybtex.richtext import HRef, Tag, Text
 from pybtex.style import FormattedEntry
 from pybtex.style.formatting import BaseStyle
+from pybtex.style.labels import BaseLabelStyle
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinxcontrib.bibtex.style.referencing import BaseReferenceStyle, BracketStyle
@@ -47,12 +48,23 @@ def _rich(html: str) -> Text:
     return Text(*parts)
 
 
+class KeyLabelStyle(BaseLabelStyle):
+    """An entry's label is its citation key. Labels are never shown (the
+    reference lists hide them), but sphinxcontrib-bibtex requires them to be
+    unique across every list of a page, and alpha labels ("Nel02") repeat
+    once two authors share a name's first letters and a year."""
+
+    def format_labels(self, sorted_entries: Any) -> Any:
+        for entry in sorted_entries:
+            yield entry.key
+
+
 class ReaderBibliographyStyle(BaseStyle):
     """Reference-list entries in one CSL style (``csl_style``)."""
 
     csl_style = "apa"
     default_sorting_style = "author_year_title"
-    default_label_style = "alpha"  # unique across the several lists of one page
+    default_label_style = PREFIX + "key"
 
     def format_entries(self, entries: Any) -> Any:
         for entry in self.sort(entries):
@@ -140,6 +152,7 @@ BACKENDS = ("plaintext", "docutils")
 def register() -> None:
     for backend in BACKENDS:  # each looked up once, and kept
         register_plugin("pybtex.backends", backend, find_plugin("pybtex.backends", backend))
+    register_plugin("pybtex.style.labels", PREFIX + "key", KeyLabelStyle, force=True)
     for name in STYLES:
         bibliography = type(f"Reader_{name}", (ReaderBibliographyStyle,), {"csl_style": name})
         register_plugin("pybtex.style.formatting", PREFIX + name, bibliography, force=True)
