@@ -42,6 +42,13 @@ def tabs(browser):
 
 
 def serious_violations(page) -> list[str]:
+    # Colours change through CSS transitions when the theme switches to dark
+    # mode; axe must judge the colours a reader ends up with.
+    page.evaluate(
+        """Promise.all(document.getAnimations()
+             .filter((a) => a.effect?.getTiming().iterations !== Infinity)
+             .map((a) => a.finished.catch(() => null)))"""
+    )
     page.add_script_tag(path=str(AXE))
     violations = page.evaluate("axe.run(document, { resultTypes: ['violations'] })")["violations"]
     return [
