@@ -6,8 +6,8 @@ intersphinx) and the resolution of ``reader`` cross-references."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Set
-from typing import Any, ClassVar
+from collections.abc import Callable, Iterable, Iterator, Set
+from typing import Any, ClassVar, TypeVar
 
 from docutils import nodes
 from docutils.nodes import Element
@@ -21,6 +21,10 @@ from .cite.csl import in_text, narrative, plain_text, unbracketed
 from .cite.works import Work, bib_paths, load_works
 from .model import Note, PassageRef, SourcePage, ThemeLink, ThemePage
 from .text import parse_target
+
+T = TypeVar("T")
+Page = TypeVar("Page", SourcePage, ThemePage)
+Item = TypeVar("Item", Note, PassageRef)
 
 
 class ReaderDomain(Domain):
@@ -69,27 +73,55 @@ class ReaderDomain(Domain):
     def theme_links(self) -> list[ThemeLink]:
         return self.data["theme_links"]
 
+    # Indexes derived from the data (sources by key, backlinks, ...), built on
+    # first use and forgotten whenever the data changes: resolution asks for
+    # them once per reference. They remember which data they were built from,
+    # because Sphinx replaces ``self.data`` when it loads a saved build.
+    _derived: dict[str, Any]
+    _derived_from: dict[str, Any] | None = None
+
+    def derived(self, name: str, compute: Callable[[], T]) -> T:
+        if self._derived_from is not self.data:
+            self._derived_from, self._derived = self.data, {}
+        if name not in self._derived:
+            self._derived[name] = compute()
+        found: T = self._derived[name]
+        return found
+
+    def forget_derived(self) -> None:
+        self._derived_from = None
+
+    def add_source_page(self, page: SourcePage) -> None:
+        self.pages[page.docname] = page
+        self.forget_derived()
+
+    def add_theme_page(self, page: ThemePage) -> None:
+        self.theme_pages[page.docname] = page
+        self.forget_derived()
+
     @property
     def sources(self) -> dict[str, SourcePage]:
         """Source pages by key; where two pages claim one key (a warning), the
         first in name order."""
-        found: dict[str, SourcePage] = {}
-        for docname in sorted(self.pages):
-            found.setdefault(self.pages[docname].key, self.pages[docname])
-        return found
+        return self.derived("sources", lambda: _first_by(self.pages, "key"))
 
     @property
     def themes(self) -> dict[str, ThemePage]:
-        found: dict[str, ThemePage] = {}
-        for docname in sorted(self.theme_pages):
-            found.setdefault(self.theme_pages[docname].slug, self.theme_pages[docname])
-        return found
+        """Chapters by slug, like ``sources``."""
+        return self.derived("themes", lambda: _first_by(self.theme_pages, "slug"))
+
+    def notes_on(self, docname: str) -> list[Note]:
+        return self.derived("notes_by_page", lambda: _group(self.notes)).get(docname, [])
+
+    def refs_from(self, docname: str) -> list[PassageRef]:
+        return self.derived("refs_by_page", lambda: _group(self.refs)).get(docname, [])
 
     @property
     def works(self) -> dict[str, Work]:
         return load_works(bib_paths(self.env))
 
     def clear_doc(self, docname: str) -> None:
+        self.forget_derived()
         self.pages.pop(docname, None)
         self.theme_pages.pop(docname, None)
         self.data["notes"] = [n for n in self.notes if n.docname != docname]
@@ -100,6 +132,7 @@ class ReaderDomain(Domain):
         self.data["terms"] = {t: v for t, v in self.data["terms"].items() if v[0] != docname}
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
+        self.forget_derived()
         for name in ("sources", "themes"):
             self.data[name].update(
                 {doc: page for doc, page in otherdata[name].items() if doc in docnames}
@@ -260,3 +293,19 @@ def get_domain(env: BuildEnvironment) -> ReaderDomain:
     domain = env.domains["reader"]
     assert isinstance(domain, ReaderDomain)
     return domain
+
+
+def _first_by(pages: dict[str, Page], attribute: str) -> dict[str, Page]:
+    """Pages by key (or slug); where two pages claim one, the first in name order."""
+    found: dict[str, Page] = {}
+    for docname in sorted(pages):
+        found.setdefault(getattr(pages[docname], attribute), pages[docname])
+    return found
+
+
+def _group(items: list[Item]) -> dict[str, list[Item]]:
+    """Items by the page they were written on, in their order."""
+    found: dict[str, list[Item]] = {}
+    for item in items:
+        found.setdefault(item.docname, []).append(item)
+    return found

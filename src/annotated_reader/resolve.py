@@ -35,7 +35,11 @@ def passage_error(domain: ReaderDomain, key: str, start: int, end: int) -> str |
 def backlinks(domain: ReaderDomain) -> dict[str, dict[int, list[Backlink]]]:
     """For every source paragraph, the chapter sections that reference it,
     in the order of the chapters' references. Only chapters count: notes and
-    back matter link in their own way."""
+    back matter link in their own way. Computed once for all pages."""
+    return domain.derived("backlinks", lambda: _backlinks(domain))
+
+
+def _backlinks(domain: ReaderDomain) -> dict[str, dict[int, list[Backlink]]]:
     links: dict[str, dict[int, list[Backlink]]] = defaultdict(lambda: defaultdict(list))
     titles = {t.docname: t.title for t in domain.themes.values()}
     for ref in domain.refs:

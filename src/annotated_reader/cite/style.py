@@ -150,8 +150,10 @@ BACKENDS = ("plaintext", "docutils")
 
 
 def register() -> None:
-    for backend in BACKENDS:  # each looked up once, and kept
-        register_plugin("pybtex.backends", backend, find_plugin("pybtex.backends", backend))
+    for backend in BACKENDS:  # each looked up once, and kept (force: without it,
+        # pybtex keeps nothing for a name that an installed entry point already has)
+        klass = find_plugin("pybtex.backends", backend)
+        register_plugin("pybtex.backends", backend, klass, force=True)
     register_plugin("pybtex.style.labels", PREFIX + "key", KeyLabelStyle, force=True)
     for name in STYLES:
         bibliography = type(f"Reader_{name}", (ReaderBibliographyStyle,), {"csl_style": name})

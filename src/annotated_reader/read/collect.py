@@ -51,8 +51,10 @@ def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
     if meta.get("theme"):
         slug = str(meta["theme"]).strip()
         title = next(iter(doctree.findall(nodes.title)), None)
-        domain.theme_pages[docname] = ThemePage(
-            slug, docname, title.astext() if title else slug, (title.line or 1) if title else 1
+        domain.add_theme_page(
+            ThemePage(
+                slug, docname, title.astext() if title else slug, (title.line or 1) if title else 1
+            )
         )
     for ref in reader_xrefs(doctree, "passage"):
         section = next((a for a in ar.ancestors(ref) if isinstance(a, nodes.section)), None)
@@ -105,6 +107,7 @@ def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
         for term in item.findall(nodes.term):
             for term_id in term["ids"]:
                 domain.data["terms"][term_id] = (docname, definition)
+    domain.forget_derived()  # its indexes are built again when next asked for
 
 
 def skip_undecodable(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
@@ -204,7 +207,7 @@ def collect_source(app: Sphinx, doctree: nodes.document, key: str, raw: Any) -> 
         )
 
     attach_notes(doctree, page, get_domain(env).notes)
-    get_domain(env).pages[docname] = page
+    get_domain(env).add_source_page(page)
     if page.paragraphs:
         legend = ar.note_legend(docname=docname)
         first = next(iter(doctree.findall(ar.numbered_paragraph)))

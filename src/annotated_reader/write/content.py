@@ -98,7 +98,7 @@ class ResolveReaderNodes(ReaderTransform):
         if url and safe_url(url):  # an unsafe address is a bad_bibliography warning
             original = nodes.reference("", url, refuri=url)
         fields += _field("Original", original)
-        notes = sum(1 for n in self.domain.notes if n.docname == page.docname)
+        notes = len(self.domain.notes_on(page.docname))
         count = len(page.paragraphs)
         fields += _field(
             "This edition",
@@ -233,7 +233,7 @@ class Backlinks(ReaderTransform):
             if docname not in themes:
                 continue
             seen: dict[tuple[str, int, int], None] = {}
-            refs = [r for r in self.domain.refs if r.docname == docname]
+            refs = self.domain.refs_from(docname)
             for ref in sorted(refs, key=lambda r: (r.key, r.start, r.end)):
                 if not passage_error(self.domain, ref.key, ref.start, ref.end):
                     seen.setdefault((ref.key, ref.start, ref.end))
