@@ -44,6 +44,7 @@ from .write import html, latex, plain
 from .write.citations import InTextCitations
 from .write.content import Backlinks, ResolveReaderNodes
 from .write.epub import setup_epub
+from .write.navigation import setup_navigation
 from .write.student import ChapterText, StudentPages, copy_paged_js
 
 try:
@@ -125,6 +126,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_post_transform(StudentPages)
     app.add_post_transform(ChapterText)
     html.setup_html(app)
+    setup_navigation(app)
     latex.setup_latex(app)
     setup_epub(app)
     app.connect("config-inited", add_static_path)

@@ -120,6 +120,13 @@ OPTIONS: tuple[Option, ...] = (
         "A student's notes exported from the “My notes” page (Web Annotation JSON-LD), set "
         "in the margin of the packs in their own style; `make pdf NOTES=…` sets it.",
     ),
+    Option(
+        "reader_navigation_cache",
+        True,
+        (bool,),
+        "Render the navigation tree once per folder of pages instead of once per page "
+        "(the same HTML, built faster); `False` turns it off.",
+    ),
 )
 
 

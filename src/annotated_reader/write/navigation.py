@@ -1,0 +1,199 @@
+"""The navigation tree on every HTML page, rendered once per folder.
+
+Sphinx renders the whole navigation tree again for each page, and themes
+parse and rework it per page, so a book's build grows with the square of its
+pages: at 200 sources this was a third of the build. Yet within one folder
+the tree differs from page to page only in the marks of the current page: its
+link (``href="#"``, class ``current``) and its ancestors (class ``current``;
+``active`` and an open ``<details>`` in themes built on pydata-sphinx-theme).
+So the tree is rendered once per folder for a page that is in no toctree,
+and each page's marks are put into that text.
+
+Two layers, each used only where its result is the same as the uncached one
+(the tests compare whole sites built both ways, byte for byte):
+
+- Sphinx's ``toctree()`` template function, for every theme, when it is asked
+  for an uncollapsed tree (a collapsed one differs from page to page);
+- pydata-sphinx-theme's ``generate_toctree_html`` (sphinx-book-theme's
+  sidebar), for the sidebar of the whole tree (``startdepth=0``).
+
+``reader_navigation_cache = False`` turns both off."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Callable
+from html import escape
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+
+# A page name that no project has: the page that is in no toctree.
+NEUTRAL = "_reader_navigation_"
+
+_TAGS = re.compile(r"<(/?)(ul|li|details|a)\b([^>]*)>")
+_LEVEL = re.compile(r'(class="toctree-l\d+)')
+
+
+def mark_current(html: str, href: str, pydata: bool) -> str:
+    """``html``, the tree as rendered for a page in no toctree, with the marks
+    Sphinx (and pydata-sphinx-theme, if ``pydata``) give the current page,
+    whose link in ``html`` is ``href``."""
+    target = f'<a class="reference internal" href="{escape(href)}">'
+    anchored = f'<a class="reference internal" href="{escape(href)}#'
+    edits: dict[int, tuple[int, str]] = {}  # start -> (end, replacement)
+    stack: list[re.Match[str]] = []
+    tags = list(_TAGS.finditer(html))
+    for index, tag in enumerate(tags):
+        closing, name = tag.group(1), tag.group(2)
+        if name != "a":
+            if not closing:
+                stack.append(tag)
+            else:
+                while stack and stack.pop().group(2) != name:
+                    pass
+            continue
+        text = tag.group()
+        if text.startswith(anchored):  # a section of the current page: "#id"
+            edits[tag.start()] = (tag.end(), text.replace(f'href="{escape(href)}#', 'href="#'))
+        if text != target:
+            continue
+        edits[tag.start()] = (tag.end(), '<a class="current reference internal" href="#">')
+        for ancestor in stack:
+            edits[ancestor.start()] = (ancestor.end(), _marked(ancestor, pydata))
+        # The page's own subtree, if it has one, opens too: the <details> after its link.
+        after = next((t for t in tags[index + 1 :] if t.group() != "</a>"), None)
+        if pydata and after is not None and after.group() == "<details>":
+            edits[after.start()] = (after.end(), '<details open="open">')
+    if not edits:
+        return html
+    parts, position = [], 0
+    for start in sorted(edits):
+        end, replacement = edits[start]
+        parts += [html[position:start], replacement]
+        position = end
+    return "".join([*parts, html[position:]])
+
+
+def _marked(tag: re.Match[str], pydata: bool) -> str:
+    name, text = tag.group(2), tag.group()
+    if name == "li":
+        return _LEVEL.sub(r"\1 current active" if pydata else r"\1 current", text, count=1)
+    if name == "ul":
+        if 'class="' in text:
+            return text.replace('class="', 'class="current ', 1)
+        return text[:-1] + ' class="current">'
+    return '<details open="open">' if pydata else text
+
+
+class FolderCache:
+    """Navigation trees rendered for the neutral page of each folder, for
+    one build (a live preview builds many times with one application)."""
+
+    def __init__(self) -> None:
+        self.trees: dict[tuple[Any, ...], str] = {}
+
+    def tree(self, key: tuple[Any, ...], render: Callable[[], str]) -> str:
+        if key not in self.trees:
+            self.trees[key] = render()
+        return self.trees[key]
+
+
+def _key(folder: str, kind: str, **kwargs: Any) -> tuple[Any, ...]:
+    return (folder, kind, *sorted((k, repr(v)) for k, v in kwargs.items()))
+
+
+def cache_sphinx_toctree(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """Before the theme's handlers: ``toctree()`` from the folder's tree."""
+    if not _applies(app) or "toctree" not in context:
+        return
+    builder: Any = app.builder
+    cache = _cache(app)
+    folder = posixpath.dirname(pagename)
+    neutral = posixpath.join(folder, NEUTRAL)
+    href = builder.get_relative_uri(neutral, pagename)
+    original = context["toctree"]
+
+    def toctree(**kwargs: Any) -> str:
+        if kwargs.get("collapse", True) is not False:
+            return str(original(**kwargs))
+
+        def render() -> str:
+            return str(builder._get_local_toctree(neutral, **kwargs))
+
+        return mark_current(cache.tree(_key(folder, "toctree", **kwargs), render), href, False)
+
+    context["toctree"] = toctree
+
+
+def cache_theme_sidebar(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """After pydata-sphinx-theme's handler: its sidebar from the folder's tree."""
+    original = context.get("generate_toctree_html")
+    if not _applies(app) or original is None:
+        return
+    uncached = getattr(original, "__wrapped__", original)  # the theme memoises per page
+    builder: Any = app.builder
+    cache = _cache(app)
+    folder = posixpath.dirname(pagename)
+    neutral = posixpath.join(folder, NEUTRAL)
+    href = builder.get_relative_uri(neutral, pagename)
+
+    def neutral_toctree(**kwargs: Any) -> str:
+        return str(builder._get_local_toctree(neutral, **kwargs))
+
+    def generate_toctree_html(
+        kind: str, startdepth: int = 1, show_nav_level: int = 1, **kwargs: Any
+    ) -> Any:
+        cacheable = (
+            kind == "sidebar"
+            and startdepth == 0
+            and int(show_nav_level) >= 1
+            and kwargs.get("collapse", True) is False
+        )
+        if not cacheable:
+            return original(kind, startdepth, show_nav_level, **kwargs)
+
+        def render() -> str:
+            page_toctree = context["toctree"]
+            context["toctree"] = neutral_toctree
+            try:
+                return str(uncached(kind, startdepth, show_nav_level, **kwargs))
+            finally:
+                context["toctree"] = page_toctree
+
+        key = _key(folder, "pydata", startdepth=startdepth, show=show_nav_level, **kwargs)
+        return mark_current(cache.tree(key, render), href, True)
+
+    context["generate_toctree_html"] = generate_toctree_html
+
+
+def _applies(app: Sphinx) -> bool:
+    # Pages of the plain HTML builder share their folder's relative links
+    # (dirhtml gives each page a folder of its own; EPUB and single-page
+    # builders have their own navigation).
+    return bool(app.config.reader_navigation_cache) and app.builder.name == "html"
+
+
+def _cache(app: Sphinx) -> FolderCache:
+    cache: FolderCache | None = getattr(app, "_reader_navigation", None)
+    if cache is None:
+        cache = FolderCache()
+        app._reader_navigation = cache  # type: ignore[attr-defined]
+    return cache
+
+
+def forget(app: Sphinx, env: BuildEnvironment) -> None:
+    """Titles and toctrees may have changed since the last build."""
+    app._reader_navigation = FolderCache()  # type: ignore[attr-defined]
+
+
+def setup_navigation(app: Sphinx) -> None:
+    app.connect("env-updated", forget)
+    app.connect("html-page-context", cache_sphinx_toctree, priority=400)  # before the theme's
+    app.connect("html-page-context", cache_theme_sidebar, priority=600)  # after the theme's
