@@ -133,7 +133,7 @@ def cache_sphinx_toctree(
 def cache_theme_sidebar(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
-    """After pydata-sphinx-theme's handler: its sidebar from the folder's tree."""
+    """Right after pydata-sphinx-theme's handler: its sidebar from the folder's tree."""
     original = context.get("generate_toctree_html")
     if not _applies(app) or original is None:
         return
@@ -193,7 +193,35 @@ def forget(app: Sphinx, env: BuildEnvironment) -> None:
     app._reader_navigation = FolderCache()  # type: ignore[attr-defined]
 
 
+def hook_theme_sidebar(app: Sphinx) -> None:
+    """pydata-sphinx-theme adds ``generate_toctree_html`` to a page's context
+    and, in its next handler, renders the sidebar once to see whether it is
+    empty: the folder's tree must serve that rendering too. So the theme's
+    handler is replaced by one that runs it and then puts the cache in place."""
+    for listener in list(app.events.listeners.get("html-page-context", [])):
+        handler = listener.handler
+        if (handler.__module__, handler.__name__) != THEME_HANDLER:
+            continue
+
+        def add_then_cache(
+            app: Sphinx,
+            pagename: str,
+            templatename: str,
+            context: dict[str, Any],
+            doctree: Any,
+            theme_handler: Any = handler,
+        ) -> None:
+            theme_handler(app, pagename, templatename, context, doctree)
+            cache_theme_sidebar(app, pagename, templatename, context, doctree)
+
+        app.disconnect(listener.id)
+        app.connect("html-page-context", add_then_cache, priority=listener.priority - 1)
+
+
+THEME_HANDLER = ("pydata_sphinx_theme.toctree", "add_toctree_functions")
+
+
 def setup_navigation(app: Sphinx) -> None:
     app.connect("env-updated", forget)
     app.connect("html-page-context", cache_sphinx_toctree, priority=400)  # before the theme's
-    app.connect("html-page-context", cache_theme_sidebar, priority=600)  # after the theme's
+    app.connect("builder-inited", hook_theme_sidebar)
