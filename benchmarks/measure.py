@@ -193,9 +193,9 @@ def timed(
     return Run(elapsed, cpu, rss, None, busy, pages, others)
 
 
-def sphinx_html(src: Path, out: Path, doctrees: Path, jobs: int = 1) -> Run:
+def sphinx_html(src: Path, out: Path, doctrees: Path, jobs: int = 1, *options: str) -> Run:
     """A strict HTML build, as ``make html`` runs it (zero warnings or it fails)."""
-    cmd = [sys.executable, "-m", "sphinx", "-b", "html", *STRICT]
+    cmd = [sys.executable, "-m", "sphinx", "-b", "html", *STRICT, *options]
     if jobs != 1:
         cmd += ["-j", str(jobs)]
     cmd += ["-d", str(doctrees), str(src), str(out)]

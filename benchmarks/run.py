@@ -97,11 +97,11 @@ def loadavg() -> list[float]:
         return []
 
 
-def fresh_build(src: Path, base: Path, tag: str, jobs: int = 1) -> Run:
+def fresh_build(src: Path, base: Path, tag: str, jobs: int = 1, *options: str) -> Run:
     out, doctrees = base / "out" / tag, base / "doctrees" / tag
     shutil.rmtree(out, ignore_errors=True)
     shutil.rmtree(doctrees, ignore_errors=True)
-    return sphinx_html(src, out, doctrees, jobs=jobs)
+    return sphinx_html(src, out, doctrees, jobs, *options)
 
 
 def show(label: str, run: Run) -> None:
@@ -135,18 +135,20 @@ def bench_size(n: int, repeats: int, edit_repeats: int) -> dict[str, Any]:
         "repeats": repeats,
         "edit_repeats": edit_repeats,
         "load_before": loadavg(),
-        "cold": {"ours": [], "stock": [], "engine_off": [], "ours_j2": []},
+        "cold": {"ours": [], "stock": [], "engine_off": [], "ours_j2": [], "ours_nav_off": []},
         "incremental": {name: [] for name in ("noop", *EDITS)},
         "edited": {},
     }
     cold = record["cold"]
     # The variants take turns, in a rotating order, so that a burst of load
     # from elsewhere does not always hit the same one. Each has its own output.
-    order = ["stock", "engine_off", "ours_j2", "ours"]
+    # "ours_nav_off" is ours with reader_navigation_cache = False.
+    order = ["stock", "engine_off", "ours_j2", "ours_nav_off", "ours"]
     for r in range(repeats):
-        for tag in order[r % 4 :] + order[: r % 4]:
-            variant = "ours" if tag == "ours_j2" else tag
-            run = fresh_build(srcs[variant], base, tag, jobs=2 if tag == "ours_j2" else 1)
+        for tag in order[r % len(order) :] + order[: r % len(order)]:
+            variant = "ours" if tag.startswith("ours") else tag
+            options = ("-D", "reader_navigation_cache=0") if tag == "ours_nav_off" else ()
+            run = fresh_build(srcs[variant], base, tag, 2 if tag == "ours_j2" else 1, *options)
             cold[tag].append(asdict(run))
             show(f"cold {tag} #{r + 1}", run)
     # Incremental builds of ours, on the output of its last cold build.
