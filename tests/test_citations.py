@@ -16,6 +16,7 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import citeproc
@@ -41,7 +42,7 @@ from annotated_reader.cite.meta import json_ld
 from annotated_reader.cite.works import EDITION_FIELDS, MONTHS, Work, load_works
 from annotated_reader.write.content import EXAMPLE_PARAGRAPH
 from annotated_reader.write.html import SLOT, URL_SLOT
-from conftest import PROJECT, SOURCES, TESTS, THEMES
+from conftest import PROJECT, SOURCES, TESTS, THEMES, soup, sphinx_build
 
 LOCALE = Path(citeproc.__file__).parent / "data" / "locales" / "locales-en-US.xml"
 DOCNAME_KEY = {docname: key for key, docname in SOURCES.items()}
@@ -730,3 +731,53 @@ def test_source_card_says_whether_the_date_is_printed_or_inferred(book, works, k
         assert work.get("datenote") in fields["Date"]
     else:
         assert fields["Date"].startswith(f"{work.date_text} (as printed)")
+
+
+TWO_LISTS = """# Bibliography
+
+```{bibliography}
+:filter: not key == "nelander2002"
+```
+
+```{bibliography}
+:filter: key == "nelander2002"
+```
+"""
+
+NAMESAKES = """
+@book{nelson2002,
+  author = {Nelson, Ann},
+  title = {Harbour Walls},
+  year = {2002},
+  publisher = {Quay Press},
+}
+@book{nelander2002,
+  author = {Nelander, Bo},
+  title = {Harbour Lights},
+  year = {2002},
+  publisher = {Quay Press},
+}
+"""
+
+
+def test_entries_whose_alpha_labels_repeat_build_in_lists_on_one_page(rootdir, tmp_path):
+    """Authors who share a name's first letters and a year get one alpha label
+    ("Nel02"), which sphinxcontrib-bibtex refuses twice on a page. The
+    reader's styles label entries by citation key, so the strict build passes,
+    where the same book with pybtex's alpha labels (``unsrtalpha``) fails."""
+    src = tmp_path / "src"
+    shutil.copytree(rootdir / "test-basic", src)
+    (src / "biblio.md").write_text(TWO_LISTS, encoding="utf-8")
+    with (src / "refs.bib").open("a", encoding="utf-8") as bib:
+        bib.write(NAMESAKES)
+    sphinx_build("html", tmp_path / "html", tmp_path / "doctrees", src)
+    page = soup(tmp_path / "html" / "biblio.html").get_text(" ", strip=True)
+    assert "Harbour Walls" in page and "Harbour Lights" in page
+    stock = ("-D", "bibtex_default_style=unsrtalpha", str(src), str(tmp_path / "alpha"))
+    alpha = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-b", "html", "-W", "-q", "-E", *stock],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert alpha.returncode != 0 and "duplicate label" in alpha.stderr

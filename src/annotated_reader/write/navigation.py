@@ -30,54 +30,70 @@ from typing import Any
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
+Match = re.Match[str]
+
 # A page name that no project has: the page that is in no toctree.
 NEUTRAL = "_reader_navigation_"
 
 _TAGS = re.compile(r"<(/?)(ul|li|details|a)\b([^>]*)>")
+_LINK = re.compile(r'<a class="reference internal" href="([^"#]*)(#[^"]*)?">')
 _LEVEL = re.compile(r'(class="toctree-l\d+)')
 
 
-def mark_current(html: str, href: str, pydata: bool) -> str:
-    """``html``, the tree as rendered for a page in no toctree, with the marks
-    Sphinx (and pydata-sphinx-theme, if ``pydata``) give the current page,
-    whose link in ``html`` is ``href``."""
-    target = f'<a class="reference internal" href="{escape(href)}">'
-    anchored = f'<a class="reference internal" href="{escape(href)}#'
-    edits: dict[int, tuple[int, str]] = {}  # start -> (end, replacement)
-    stack: list[re.Match[str]] = []
-    tags = list(_TAGS.finditer(html))
-    for index, tag in enumerate(tags):
-        closing, name = tag.group(1), tag.group(2)
-        if name != "a":
-            if not closing:
-                stack.append(tag)
-            else:
-                while stack and stack.pop().group(2) != name:
-                    pass
-            continue
-        text = tag.group()
-        if text.startswith(anchored):  # a section of the current page: "#id"
-            edits[tag.start()] = (tag.end(), text.replace(f'href="{escape(href)}#', 'href="#'))
-        if text != target:
-            continue
-        edits[tag.start()] = (tag.end(), '<a class="current reference internal" href="#">')
-        for ancestor in stack:
-            edits[ancestor.start()] = (ancestor.end(), _marked(ancestor, pydata))
-        # The page's own subtree, if it has one, opens too: the <details> after its link.
-        after = next((t for t in tags[index + 1 :] if t.group() != "</a>"), None)
-        if pydata and after is not None and after.group() == "<details>":
-            edits[after.start()] = (after.end(), '<details open="open">')
-    if not edits:
-        return html
-    parts, position = [], 0
-    for start in sorted(edits):
-        end, replacement = edits[start]
-        parts += [html[position:start], replacement]
-        position = end
-    return "".join([*parts, html[position:]])
+class Tree:
+    """A navigation tree as rendered for a page in no toctree, and where the
+    marks of each page it links to go: read once per folder, so that marking
+    a page costs the length of its branch, not of the tree."""
+
+    def __init__(self, html: str) -> None:
+        self.html = html
+        # href -> (its link, the link's open ancestors, its own subtree's <details>)
+        self.links: dict[str, list[tuple[Match, list[Match], Match | None]]] = {}
+        self.sections: dict[str, list[Match]] = {}  # href -> links to its sections
+        stack: list[Match] = []
+        tags = list(_TAGS.finditer(html))
+        for index, tag in enumerate(tags):
+            closing, name = tag.group(1), tag.group(2)
+            if name != "a":
+                if not closing:
+                    stack.append(tag)
+                else:
+                    while stack and stack.pop().group(2) != name:
+                        pass
+                continue
+            link = _LINK.fullmatch(tag.group())
+            if closing or link is None:
+                continue
+            href, section = link.groups()
+            if section:
+                self.sections.setdefault(href, []).append(tag)
+                continue
+            after = next((t for t in tags[index + 1 :] if t.group() != "</a>"), None)
+            details = after if after is not None and after.group() == "<details>" else None
+            self.links.setdefault(href, []).append((tag, list(stack), details))
+
+    def marked(self, href: str, pydata: bool) -> str:
+        """The tree with the marks Sphinx (and pydata-sphinx-theme, if
+        ``pydata``) give the current page, whose link in the tree is ``href``."""
+        href = escape(href)
+        edits: dict[int, tuple[int, str]] = {}  # start -> (end, replacement)
+        for tag in self.sections.get(href, []):  # a section of the current page: "#id"
+            edits[tag.start()] = (tag.end(), tag.group().replace(f'href="{href}#', 'href="#'))
+        for tag, ancestors, details in self.links.get(href, []):
+            edits[tag.start()] = (tag.end(), '<a class="current reference internal" href="#">')
+            for ancestor in ancestors:
+                edits[ancestor.start()] = (ancestor.end(), _marked(ancestor, pydata))
+            if pydata and details is not None:  # the page's own subtree opens too
+                edits[details.start()] = (details.end(), '<details open="open">')
+        parts, position = [], 0
+        for start in sorted(edits):
+            end, replacement = edits[start]
+            parts += [self.html[position:start], replacement]
+            position = end
+        return "".join([*parts, self.html[position:]])
 
 
-def _marked(tag: re.Match[str], pydata: bool) -> str:
+def _marked(tag: Match, pydata: bool) -> str:
     name, text = tag.group(2), tag.group()
     if name == "li":
         return _LEVEL.sub(r"\1 current active" if pydata else r"\1 current", text, count=1)
@@ -93,11 +109,11 @@ class FolderCache:
     one build (a live preview builds many times with one application)."""
 
     def __init__(self) -> None:
-        self.trees: dict[tuple[Any, ...], str] = {}
+        self.trees: dict[tuple[Any, ...], Tree] = {}
 
-    def tree(self, key: tuple[Any, ...], render: Callable[[], str]) -> str:
+    def tree(self, key: tuple[Any, ...], render: Callable[[], str]) -> Tree:
         if key not in self.trees:
-            self.trees[key] = render()
+            self.trees[key] = Tree(render())
         return self.trees[key]
 
 
@@ -125,7 +141,7 @@ def cache_sphinx_toctree(
         def render() -> str:
             return str(builder._get_local_toctree(neutral, **kwargs))
 
-        return mark_current(cache.tree(_key(folder, "toctree", **kwargs), render), href, False)
+        return cache.tree(_key(folder, "toctree", **kwargs), render).marked(href, False)
 
     context["toctree"] = toctree
 
@@ -168,7 +184,7 @@ def cache_theme_sidebar(
                 context["toctree"] = page_toctree
 
         key = _key(folder, "pydata", startdepth=startdepth, show=show_nav_level, **kwargs)
-        return mark_current(cache.tree(key, render), href, True)
+        return cache.tree(key, render).marked(href, True)
 
     context["generate_toctree_html"] = generate_toctree_html
 
