@@ -4,6 +4,7 @@ the backlinks and the concordance on every page that shows them."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -13,7 +14,7 @@ from pathlib import Path
 from bs4 import Tag
 from sphinx.testing.util import SphinxTestApp
 
-from conftest import soup
+from conftest import soup, sphinx_build
 
 PAGES = ["sources/doe2020.html", "sources/roe2019.html", "themes/ports.html", "concordance.html"]
 
@@ -229,3 +230,28 @@ def test_exports_are_written_only_when_they_change(rootdir, tmp_path):
 
 
 EXPORTS = ("bib", "ris", "json")
+
+
+def test_citations_are_remembered_between_builds_unless_the_code_changed(rootdir, tmp_path):
+    """Formatted citations are kept in the doctree directory and used by the
+    next build (that is what makes a no-op build of a large edition fast),
+    but not when they come from other formatting code, and a damaged file is
+    ignored."""
+    src = tmp_path / "src"
+    shutil.copytree(rootdir / "test-basic", src)
+    doctrees = tmp_path / "doctrees"
+    sphinx_build("html", tmp_path / "first", doctrees, src)
+    memory = doctrees / "reader-citations.json"
+    stored = json.loads(memory.read_text(encoding="utf-8"))
+    assert stored["strings"]
+
+    def build_with(text: str, name: str) -> str:
+        memory.write_text(text, encoding="utf-8")
+        sphinx_build("html", tmp_path / name, doctrees, src, "-E")
+        return (tmp_path / name / "sources/doe2020.html").read_text(encoding="utf-8")
+
+    first = (tmp_path / "first/sources/doe2020.html").read_text(encoding="utf-8")
+    forged = {key: "FORGED" for key in stored["strings"]}
+    assert build_with(json.dumps({"version": "other code", "strings": forged}), "stale") == first
+    assert build_with("{", "damaged") == first
+    assert "FORGED" in build_with(json.dumps({**stored, "strings": forged}), "remembered")

@@ -20,6 +20,7 @@ from sphinx.util.typing import ExtensionMetadata
 
 from . import config, nodes
 from .cite.exports import write_exports
+from .cite.memory import setup_memory
 from .cite.style import register as register_bibliography_styles
 from .cite.style import use_citation_style
 from .cite.works import check_bibliography, end_lenient
@@ -127,6 +128,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_post_transform(ChapterText)
     html.setup_html(app)
     setup_navigation(app)
+    setup_memory(app)
     latex.setup_latex(app)
     setup_epub(app)
     app.connect("config-inited", add_static_path)

