@@ -16,7 +16,7 @@ from sphinx.environment import BuildEnvironment
 
 from .cite.works import Work, bib_lines, bib_paths
 from .diagnostics import Warn, warn
-from .domain import ReaderDomain, get_domain, passage_problem
+from .domain import ReaderDomain, get_domain, passage_label, passage_problem
 from .model import Backlink
 from .pinning import check_lock
 from .read.packs import packs_of
@@ -172,26 +172,25 @@ def changed_pages(domain: ReaderDomain) -> list[str]:
         shown[page.docname].append(sorted((n, repr(v)) for n, v in links[page.key].items()))
         shown[page.docname].append(_work_digest(work))
     # What each page shows of other pages: passage labels and previews, chapter
-    # titles. A label is formatted from its work's entry, the paragraphs and the
-    # style, so those stand for it (formatting every label would cost a no-op
-    # build seconds).
-    work_digests = {key: _work_digest(work) for key, work in works.items()}
+    # titles. The labels themselves, not their entries: a new title changes no
+    # "Lee, 2017, para. 3" (and formatting them is cheap: cite/memory.py).
     for ref in domain.refs:
         cited = domain.sources.get(ref.key)
         preview = cited.span_text(ref.start, ref.end) if cited else ""
-        label = f"{work_digests.get(ref.key)}:{ref.start}-{ref.end}"
+        label = passage_label(works.get(ref.key), ref.key, ref.start, ref.end, domain.style)
         shown[ref.docname].append(f"{label}:{cited.docname if cited else ''}:{preview}")
     for link in domain.theme_links:
         theme = domain.themes.get(link.slug)
         shown[link.docname].append(f"{link.slug}:{theme.docname}:{theme.title}" if theme else "")
     # Glossary previews carry the definitions, with passage labels.
-    glossary = _digest(sorted(domain.data["terms"].items())) + _digest(sorted(work_digests.items()))
+    glossary = _digest(sorted(domain.data["terms"].items())) + _digest(
+        sorted((key, domain.source_label(key)) for key in works)
+    )
     for docname in domain.data["term_pages"]:
         shown[docname].append(glossary)
     # The concordance and the citation guide list every source.
     sources = sorted(
-        (s.key, s.docname, work_digests.get(s.key, _work_digest(None)))
-        for s in domain.sources.values()
+        (s.key, s.docname, _work_digest(works.get(s.key))) for s in domain.sources.values()
     )
     table = _digest(sorted(concordance_counts(domain).items())) + _digest(sources)
     themes = _digest(sorted((t.slug, t.docname, t.title) for t in domain.themes.values()))
